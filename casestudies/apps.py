@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasestudiesConfig(AppConfig):
+    name = "casestudies"
+    verbose_name = _("Catalogue des coopérations")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,41 @@
+"""The catalogue's domain model, one module per family of records."""
+
+from .cases import Citation, CaseStudy, InstrumentUse, Lesson, Participation
+from .choices import (
+    CooperationStatus,
+    InstrumentFamily,
+    LessonKind,
+    OrganisationKind,
+    PublicationStatus,
+    Role,
+    SourceKind,
+    TerritoryKind,
+)
+from .instruments import Instrument
+from .organisations import Organisation
+from .sources import SourceDocument
+from .territories import Territory
+from .themes import CooperationType, LessonCategory, Theme
+
+__all__ = [
+    "CaseStudy",
+    "Citation",
+    "CooperationStatus",
+    "CooperationType",
+    "Instrument",
+    "InstrumentFamily",
+    "InstrumentUse",
+    "Lesson",
+    "LessonCategory",
+    "LessonKind",
+    "Organisation",
+    "OrganisationKind",
+    "Participation",
+    "PublicationStatus",
+    "Role",
+    "SourceDocument",
+    "SourceKind",
+    "Territory",
+    "TerritoryKind",
+    "Theme",
+]
