@@ -113,7 +113,9 @@ class ContentLoader:
         with transaction.atomic():
             for section in sections:
                 entries = [
-                    (filename, entry) for filename, data in documents for entry in data.get(section) or []
+                    (filename, entry)
+                    for filename, data in documents
+                    for entry in data.get(section) or []
                 ]
                 getattr(self, f"load_{section}")(entries)
         return self.report
@@ -215,7 +217,9 @@ class ContentLoader:
         for name, model in (("themes", Theme), ("cooperation_types", CooperationType)):
             slugs = entry.get(name) or []
             if slugs and not getattr(case, name).exists():
-                getattr(case, name).set([self.lookup(model, slug, f"{where}.{name}") for slug in slugs])
+                getattr(case, name).set(
+                    [self.lookup(model, slug, f"{where}.{name}") for slug in slugs]
+                )
 
         builders = {
             "parties": (case.participations, self.build_participation),
@@ -245,7 +249,9 @@ class ContentLoader:
         self.check_keys(item, {"territory", "organisation", "role", "note"}, where)
         return Participation(
             case=case,
-            territory=self.lookup(Territory, item["territory"], where) if item.get("territory") else None,
+            territory=self.lookup(Territory, item["territory"], where)
+            if item.get("territory")
+            else None,
             organisation=(
                 self.lookup(Organisation, item["organisation"], where)
                 if item.get("organisation")

@@ -6,333 +6,1038 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CooperationType',
+            name="CooperationType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name="identifiant d'URL")),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage")),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(max_length=100, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'type de coopération',
-                'verbose_name_plural': 'types de coopération',
-                'ordering': ['position', 'name'],
+                "verbose_name": "type de coopération",
+                "verbose_name_plural": "types de coopération",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL")),
-                ('family', models.CharField(choices=[('contractuel', 'Contractuel'), ('conventionnel', 'Conventionnel'), ('structure', 'Structure'), ('programme', 'Programme ou démarche')], db_index=True, max_length=20, verbose_name='famille')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage")),
-                ('legal_basis', models.CharField(blank=True, help_text='Par exemple : CGCT, art. L5221-1 et L5221-2.', max_length=300, verbose_name='base juridique')),
-                ('definition', models.TextField(blank=True, verbose_name='définition')),
-                ('triggers', models.TextField(blank=True, verbose_name='éléments déclencheurs')),
-                ('partners_scale', models.TextField(blank=True, verbose_name='partenaires et échelle')),
-                ('stakes', models.TextField(blank=True, verbose_name='enjeux')),
-                ('ambitions', models.TextField(blank=True, verbose_name='ambitions')),
-                ('purpose', models.TextField(blank=True, verbose_name='objet')),
-                ('actors', models.TextField(blank=True, verbose_name='acteurs')),
-                ('examples', models.TextField(blank=True, help_text="Exemples cités par les sources sans faire l'objet d'une fiche.", verbose_name='exemples hors catalogue')),
-                ('links', models.TextField(blank=True, help_text='Un lien par ligne.', verbose_name='liens utiles')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("contractuel", "Contractuel"),
+                            ("conventionnel", "Conventionnel"),
+                            ("structure", "Structure"),
+                            ("programme", "Programme ou démarche"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="famille",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage"),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple : CGCT, art. L5221-1 et L5221-2.",
+                        max_length=300,
+                        verbose_name="base juridique",
+                    ),
+                ),
+                ("definition", models.TextField(blank=True, verbose_name="définition")),
+                ("triggers", models.TextField(blank=True, verbose_name="éléments déclencheurs")),
+                (
+                    "partners_scale",
+                    models.TextField(blank=True, verbose_name="partenaires et échelle"),
+                ),
+                ("stakes", models.TextField(blank=True, verbose_name="enjeux")),
+                ("ambitions", models.TextField(blank=True, verbose_name="ambitions")),
+                ("purpose", models.TextField(blank=True, verbose_name="objet")),
+                ("actors", models.TextField(blank=True, verbose_name="acteurs")),
+                (
+                    "examples",
+                    models.TextField(
+                        blank=True,
+                        help_text="Exemples cités par les sources sans faire l'objet d'une fiche.",
+                        verbose_name="exemples hors catalogue",
+                    ),
+                ),
+                (
+                    "links",
+                    models.TextField(
+                        blank=True, help_text="Un lien par ligne.", verbose_name="liens utiles"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outil de coopération',
-                'verbose_name_plural': 'outils de coopération',
-                'ordering': ['position', 'name'],
+                "verbose_name": "outil de coopération",
+                "verbose_name_plural": "outils de coopération",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='LessonCategory',
+            name="LessonCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='numéro')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name="identifiant d'URL")),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="numéro")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(max_length=100, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': "catégorie d'enseignement",
-                'verbose_name_plural': "catégories d'enseignement",
-                'ordering': ['number'],
+                "verbose_name": "catégorie d'enseignement",
+                "verbose_name_plural": "catégories d'enseignement",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=50, verbose_name='sigle')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL")),
-                ('kind', models.CharField(choices=[('chambre-agriculture', "Chambre d'agriculture"), ('chambre-commerce-industrie', "Chambre de commerce et d'industrie"), ('chambre-metiers', "Chambre de métiers et de l'artisanat"), ('association', 'Association'), ('entreprise', 'Entreprise'), ('cooperative', 'Coopérative (SCOP, SCIC)'), ('cluster', "Cluster, grappe d'entreprises, pôle de compétitivité"), ('ptce', 'Pôle territorial de coopération économique (PTCE)'), ('gal-leader', 'GAL LEADER'), ('recherche', 'Université, organisme de recherche'), ('etat', 'État et ses agences'), ('agence', "Agence d'urbanisme ou de développement"), ('etablissement-public', 'Établissement ou entreprise publics locaux'), ('fondation', 'Fondation'), ('reseau', 'Réseau national'), ('enseignement', "Établissement d'enseignement"), ('autre', 'Autre organisation')], db_index=True, max_length=40, verbose_name='type')),
-                ('siren', models.CharField(blank=True, max_length=9, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'Un numéro SIREN compte exactement 9 chiffres, sans espace (exemple : 200065928).', code='invalid_siren')], verbose_name='SIREN')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('description', models.TextField(blank=True, verbose_name='présentation courte')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=50, verbose_name="sigle")),
+                (
+                    "slug",
+                    models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("chambre-agriculture", "Chambre d'agriculture"),
+                            ("chambre-commerce-industrie", "Chambre de commerce et d'industrie"),
+                            ("chambre-metiers", "Chambre de métiers et de l'artisanat"),
+                            ("association", "Association"),
+                            ("entreprise", "Entreprise"),
+                            ("cooperative", "Coopérative (SCOP, SCIC)"),
+                            ("cluster", "Cluster, grappe d'entreprises, pôle de compétitivité"),
+                            ("ptce", "Pôle territorial de coopération économique (PTCE)"),
+                            ("gal-leader", "GAL LEADER"),
+                            ("recherche", "Université, organisme de recherche"),
+                            ("etat", "État et ses agences"),
+                            ("agence", "Agence d'urbanisme ou de développement"),
+                            ("etablissement-public", "Établissement ou entreprise publics locaux"),
+                            ("fondation", "Fondation"),
+                            ("reseau", "Réseau national"),
+                            ("enseignement", "Établissement d'enseignement"),
+                            ("autre", "Autre organisation"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{9}$",
+                                "Un numéro SIREN compte exactement 9 chiffres, sans espace (exemple : 200065928).",
+                                code="invalid_siren",
+                            )
+                        ],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("description", models.TextField(blank=True, verbose_name="présentation courte")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CaseStudy',
+            name="CaseStudy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL")),
-                ('summary', models.TextField(help_text="Pourquoi ce cas mérite d'être lu, en 2 à 4 phrases.", verbose_name='chapeau')),
-                ('territory_context', models.TextField(blank=True, verbose_name='le territoire et son organisation')),
-                ('history', models.TextField(blank=True, verbose_name='historique de la coopération')),
-                ('objectives', models.TextField(blank=True, verbose_name='orientations et objectifs')),
-                ('actions', models.TextField(blank=True, verbose_name='actions menées')),
-                ('governance', models.TextField(blank=True, verbose_name='gouvernance')),
-                ('means', models.TextField(blank=True, verbose_name='moyens humains et financiers')),
-                ('commentary', models.TextField(blank=True, help_text="L'analyse propre à la source.", verbose_name='commentaire')),
-                ('further_info', models.TextField(blank=True, verbose_name='pour en savoir plus')),
-                ('bibliography', models.TextField(blank=True, verbose_name='bibliographie')),
-                ('editorial_note', models.TextField(blank=True, help_text='Ambiguïtés ou contradictions de la source, et comment la fiche les traite.', verbose_name='note de la rédaction')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, validators=[django.core.validators.MinValueValidator(1950, "L'année doit être postérieure ou égale à %(limit_value)s."), django.core.validators.MaxValueValidator(2100, "L'année doit être antérieure ou égale à %(limit_value)s.")], verbose_name='année de début')),
-                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950, "L'année doit être postérieure ou égale à %(limit_value)s."), django.core.validators.MaxValueValidator(2100, "L'année doit être antérieure ou égale à %(limit_value)s.")], verbose_name='année de fin')),
-                ('cooperation_status', models.CharField(blank=True, choices=[('en-projet', 'En projet'), ('active', 'Active'), ('achevee', 'Achevée')], db_index=True, help_text='Laisser vide si la source ne permet pas de le dire.', max_length=20, verbose_name='état de la coopération')),
-                ('publication_status', models.CharField(choices=[('brouillon', 'Brouillon'), ('a-relire', 'À relire'), ('publie', 'Publié')], db_index=True, default='brouillon', max_length=20, verbose_name='statut de publication')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publiée le')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('cooperation_types', models.ManyToManyField(blank=True, related_name='cases', to='casestudies.cooperationtype', verbose_name='types de coopération')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "slug",
+                    models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Pourquoi ce cas mérite d'être lu, en 2 à 4 phrases.",
+                        verbose_name="chapeau",
+                    ),
+                ),
+                (
+                    "territory_context",
+                    models.TextField(blank=True, verbose_name="le territoire et son organisation"),
+                ),
+                (
+                    "history",
+                    models.TextField(blank=True, verbose_name="historique de la coopération"),
+                ),
+                (
+                    "objectives",
+                    models.TextField(blank=True, verbose_name="orientations et objectifs"),
+                ),
+                ("actions", models.TextField(blank=True, verbose_name="actions menées")),
+                ("governance", models.TextField(blank=True, verbose_name="gouvernance")),
+                (
+                    "means",
+                    models.TextField(blank=True, verbose_name="moyens humains et financiers"),
+                ),
+                (
+                    "commentary",
+                    models.TextField(
+                        blank=True,
+                        help_text="L'analyse propre à la source.",
+                        verbose_name="commentaire",
+                    ),
+                ),
+                ("further_info", models.TextField(blank=True, verbose_name="pour en savoir plus")),
+                ("bibliography", models.TextField(blank=True, verbose_name="bibliographie")),
+                (
+                    "editorial_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Ambiguïtés ou contradictions de la source, et comment la fiche les traite.",
+                        verbose_name="note de la rédaction",
+                    ),
+                ),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1950, "L'année doit être postérieure ou égale à %(limit_value)s."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                2100, "L'année doit être antérieure ou égale à %(limit_value)s."
+                            ),
+                        ],
+                        verbose_name="année de début",
+                    ),
+                ),
+                (
+                    "end_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1950, "L'année doit être postérieure ou égale à %(limit_value)s."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                2100, "L'année doit être antérieure ou égale à %(limit_value)s."
+                            ),
+                        ],
+                        verbose_name="année de fin",
+                    ),
+                ),
+                (
+                    "cooperation_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("en-projet", "En projet"),
+                            ("active", "Active"),
+                            ("achevee", "Achevée"),
+                        ],
+                        db_index=True,
+                        help_text="Laisser vide si la source ne permet pas de le dire.",
+                        max_length=20,
+                        verbose_name="état de la coopération",
+                    ),
+                ),
+                (
+                    "publication_status",
+                    models.CharField(
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("a-relire", "À relire"),
+                            ("publie", "Publié"),
+                        ],
+                        db_index=True,
+                        default="brouillon",
+                        max_length=20,
+                        verbose_name="statut de publication",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publiée le"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "cooperation_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="casestudies.cooperationtype",
+                        verbose_name="types de coopération",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fiche de cas',
-                'verbose_name_plural': 'fiches de cas',
-                'ordering': ['title'],
+                "verbose_name": "fiche de cas",
+                "verbose_name_plural": "fiches de cas",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='InstrumentUse',
+            name="InstrumentUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signature_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950, "L'année doit être postérieure ou égale à %(limit_value)s."), django.core.validators.MaxValueValidator(2100, "L'année doit être antérieure ou égale à %(limit_value)s.")], verbose_name='année de signature ou de création')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='précision')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instrument_uses', to='casestudies.casestudy', verbose_name='fiche')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='casestudies.instrument', verbose_name='outil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signature_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1950, "L'année doit être postérieure ou égale à %(limit_value)s."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                2100, "L'année doit être antérieure ou égale à %(limit_value)s."
+                            ),
+                        ],
+                        verbose_name="année de signature ou de création",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="précision")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instrument_uses",
+                        to="casestudies.casestudy",
+                        verbose_name="fiche",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="casestudies.instrument",
+                        verbose_name="outil",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outil mobilisé',
-                'verbose_name_plural': 'outils mobilisés',
-                'ordering': ['pk'],
+                "verbose_name": "outil mobilisé",
+                "verbose_name_plural": "outils mobilisés",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddField(
-            model_name='casestudy',
-            name='instruments',
-            field=models.ManyToManyField(related_name='cases', through='casestudies.InstrumentUse', to='casestudies.instrument', verbose_name='outils de coopération'),
+            model_name="casestudy",
+            name="instruments",
+            field=models.ManyToManyField(
+                related_name="cases",
+                through="casestudies.InstrumentUse",
+                to="casestudies.instrument",
+                verbose_name="outils de coopération",
+            ),
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reussite', 'Condition de réussite'), ('frein', 'Frein ou difficulté')], max_length=10, verbose_name='nature')),
-                ('text', models.TextField(verbose_name='enseignement')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='casestudies.casestudy', verbose_name='fiche')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to='casestudies.lessoncategory', verbose_name='catégorie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reussite", "Condition de réussite"),
+                            ("frein", "Frein ou difficulté"),
+                        ],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="enseignement")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lessons",
+                        to="casestudies.casestudy",
+                        verbose_name="fiche",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="casestudies.lessoncategory",
+                        verbose_name="catégorie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enseignement',
-                'verbose_name_plural': 'enseignements',
-                'ordering': ['kind', 'position', 'pk'],
+                "verbose_name": "enseignement",
+                "verbose_name_plural": "enseignements",
+                "ordering": ["kind", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SourceDocument',
+            name="SourceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('short_title', models.CharField(blank=True, max_length=120, verbose_name='titre court')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name="identifiant d'URL")),
-                ('reference', models.CharField(blank=True, help_text='Numéro du document dans le corpus (000 à 004 pour les sources initiales).', max_length=20, verbose_name='cote')),
-                ('publisher', models.CharField(max_length=300, verbose_name='éditeur(s)')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text="Laisser vide si le document n'est pas daté.", null=True, validators=[django.core.validators.MinValueValidator(1950, "L'année doit être postérieure ou égale à %(limit_value)s."), django.core.validators.MaxValueValidator(2100, "L'année doit être antérieure ou égale à %(limit_value)s.")], verbose_name='année')),
-                ('date_note', models.CharField(blank=True, max_length=200, verbose_name='précision sur la date')),
-                ('kind', models.CharField(choices=[('fiche', 'Fiche'), ('vademecum', 'Vadémécum'), ('etude', 'Étude'), ('memento', 'Mémento'), ('diaporama', 'Diaporama'), ('autre', 'Autre')], max_length=20, verbose_name='nature')),
-                ('url', models.URLField(blank=True, verbose_name='adresse')),
-                ('licence', models.CharField(blank=True, max_length=300, verbose_name='licence ou conditions de réutilisation')),
-                ('summary', models.TextField(blank=True, verbose_name='résumé')),
-                ('key_figures', models.TextField(blank=True, verbose_name='chiffres clés')),
-                ('line_count', models.PositiveIntegerField(blank=True, help_text='Permet de vérifier que les citations par lignes restent dans le document.', null=True, verbose_name='nombre de lignes de la version texte')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "short_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="titre court"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=120, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Numéro du document dans le corpus (000 à 004 pour les sources initiales).",
+                        max_length=20,
+                        verbose_name="cote",
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=300, verbose_name="éditeur(s)")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Laisser vide si le document n'est pas daté.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                1950, "L'année doit être postérieure ou égale à %(limit_value)s."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                2100, "L'année doit être antérieure ou égale à %(limit_value)s."
+                            ),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "date_note",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="précision sur la date"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fiche", "Fiche"),
+                            ("vademecum", "Vadémécum"),
+                            ("etude", "Étude"),
+                            ("memento", "Mémento"),
+                            ("diaporama", "Diaporama"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="adresse")),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="licence ou conditions de réutilisation",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="résumé")),
+                ("key_figures", models.TextField(blank=True, verbose_name="chiffres clés")),
+                (
+                    "line_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Permet de vérifier que les citations par lignes restent dans le document.",
+                        null=True,
+                        verbose_name="nombre de lignes de la version texte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document source',
-                'verbose_name_plural': 'documents sources',
-                'ordering': ['reference', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1950), ('year__lte', 2100)), _connector='OR'), name='source_year_plausible', violation_error_message="L'année du document doit être comprise entre 1950 et 2100.")],
+                "verbose_name": "document source",
+                "verbose_name_plural": "documents sources",
+                "ordering": ["reference", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("year__isnull", True),
+                            models.Q(("year__gte", 1950), ("year__lte", 2100)),
+                            _connector="OR",
+                        ),
+                        name="source_year_plausible",
+                        violation_error_message="L'année du document doit être comprise entre 1950 et 2100.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='de la ligne')),
-                ('line_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='à la ligne')),
-                ('pages', models.CharField(blank=True, max_length=50, verbose_name='pages')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='précision')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='casestudies.casestudy', verbose_name='fiche')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='casestudies.sourcedocument', verbose_name='document source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "line_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="de la ligne"),
+                ),
+                (
+                    "line_end",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="à la ligne"),
+                ),
+                ("pages", models.CharField(blank=True, max_length=50, verbose_name="pages")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="précision")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="casestudies.casestudy",
+                        verbose_name="fiche",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="casestudies.sourcedocument",
+                        verbose_name="document source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citation de source',
-                'verbose_name_plural': 'citations de sources',
-                'ordering': ['source__reference', 'line_start', 'pk'],
+                "verbose_name": "citation de source",
+                "verbose_name_plural": "citations de sources",
+                "ordering": ["source__reference", "line_start", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL")),
-                ('kind', models.CharField(choices=[('region', 'Région'), ('departement', 'Département'), ('commune', 'Commune'), ('collectivite-statut-particulier', 'Collectivité à statut particulier'), ('metropole', 'Métropole'), ('communaute-urbaine', 'Communauté urbaine'), ('communaute-agglomeration', "Communauté d'agglomération"), ('communaute-communes', 'Communauté de communes'), ('ept', 'Établissement public territorial'), ('petr', "PETR (pôle d'équilibre territorial et rural)"), ('pays', 'Pays'), ('pole-metropolitain', 'Pôle métropolitain'), ('pnr', 'Parc naturel régional'), ('syndicat-mixte', 'Syndicat mixte'), ('territoire-etranger', 'Territoire étranger'), ('autre', 'Autre territoire')], db_index=True, max_length=40, verbose_name='type')),
-                ('siren', models.CharField(blank=True, help_text='9 chiffres, pour les EPCI, syndicats et autres groupements.', max_length=9, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'Un numéro SIREN compte exactement 9 chiffres, sans espace (exemple : 200065928).', code='invalid_siren')], verbose_name='SIREN')),
-                ('insee_code', models.CharField(blank=True, help_text='Pour les communes, départements et régions uniquement.', max_length=5, validators=[django.core.validators.RegexValidator('^([0-9]{5}|2[AB][0-9]{3}|[0-9]{2}|2[AB]|97[1-8])$', 'Code INSEE invalide : 5 caractères pour une commune (63113, 2A004), 2 ou 3 pour un département (63, 2B, 974), 2 chiffres pour une région (84).', code='invalid_insee_code')], verbose_name='code INSEE')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('population_note', models.CharField(blank=True, help_text='Année ou source du chiffre, tel que le donne la source.', max_length=200, verbose_name='précision sur la population')),
-                ('country', models.CharField(blank=True, help_text='À renseigner pour un territoire étranger ; vide signifie France.', max_length=100, verbose_name='pays')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('description', models.TextField(blank=True, verbose_name='présentation courte')),
-                ('departements', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'departement'}, related_name='territories_in_departement', to='casestudies.territory', verbose_name='départements')),
-                ('members', models.ManyToManyField(blank=True, help_text="Les EPCI d'un PETR ou d'un pôle métropolitain, les communes d'un EPCI…", related_name='groupings', to='casestudies.territory', verbose_name='membres')),
-                ('regions', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'region'}, related_name='territories_in_region', to='casestudies.territory', verbose_name='régions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("commune", "Commune"),
+                            (
+                                "collectivite-statut-particulier",
+                                "Collectivité à statut particulier",
+                            ),
+                            ("metropole", "Métropole"),
+                            ("communaute-urbaine", "Communauté urbaine"),
+                            ("communaute-agglomeration", "Communauté d'agglomération"),
+                            ("communaute-communes", "Communauté de communes"),
+                            ("ept", "Établissement public territorial"),
+                            ("petr", "PETR (pôle d'équilibre territorial et rural)"),
+                            ("pays", "Pays"),
+                            ("pole-metropolitain", "Pôle métropolitain"),
+                            ("pnr", "Parc naturel régional"),
+                            ("syndicat-mixte", "Syndicat mixte"),
+                            ("territoire-etranger", "Territoire étranger"),
+                            ("autre", "Autre territoire"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        help_text="9 chiffres, pour les EPCI, syndicats et autres groupements.",
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{9}$",
+                                "Un numéro SIREN compte exactement 9 chiffres, sans espace (exemple : 200065928).",
+                                code="invalid_siren",
+                            )
+                        ],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Pour les communes, départements et régions uniquement.",
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^([0-9]{5}|2[AB][0-9]{3}|[0-9]{2}|2[AB]|97[1-8])$",
+                                "Code INSEE invalide : 5 caractères pour une commune (63113, 2A004), 2 ou 3 pour un département (63, 2B, 974), 2 chiffres pour une région (84).",
+                                code="invalid_insee_code",
+                            )
+                        ],
+                        verbose_name="code INSEE",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "population_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Année ou source du chiffre, tel que le donne la source.",
+                        max_length=200,
+                        verbose_name="précision sur la population",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="À renseigner pour un territoire étranger ; vide signifie France.",
+                        max_length=100,
+                        verbose_name="pays",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("description", models.TextField(blank=True, verbose_name="présentation courte")),
+                (
+                    "departements",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "departement"},
+                        related_name="territories_in_departement",
+                        to="casestudies.territory",
+                        verbose_name="départements",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Les EPCI d'un PETR ou d'un pôle métropolitain, les communes d'un EPCI…",
+                        related_name="groupings",
+                        to="casestudies.territory",
+                        verbose_name="membres",
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "region"},
+                        related_name="territories_in_region",
+                        to="casestudies.territory",
+                        verbose_name="régions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire',
-                'verbose_name_plural': 'territoires',
-                'ordering': ['name'],
+                "verbose_name": "territoire",
+                "verbose_name_plural": "territoires",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('porteur', 'Porteur'), ('copilote', 'Copilote'), ('partenaire', 'Partenaire'), ('membre', 'Membre'), ('financeur', 'Financeur'), ('appui-technique', 'Appui technique, ingénierie'), ('recherche-evaluation', 'Recherche, évaluation'), ('autre', 'Autre rôle')], max_length=30, verbose_name='rôle')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='précision')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='casestudies.casestudy', verbose_name='fiche')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='casestudies.organisation', verbose_name='organisation')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='casestudies.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("porteur", "Porteur"),
+                            ("copilote", "Copilote"),
+                            ("partenaire", "Partenaire"),
+                            ("membre", "Membre"),
+                            ("financeur", "Financeur"),
+                            ("appui-technique", "Appui technique, ingénierie"),
+                            ("recherche-evaluation", "Recherche, évaluation"),
+                            ("autre", "Autre rôle"),
+                        ],
+                        max_length=30,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="précision")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="casestudies.casestudy",
+                        verbose_name="fiche",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="casestudies.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="casestudies.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partie prenante',
-                'verbose_name_plural': 'parties prenantes',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "partie prenante",
+                "verbose_name_plural": "parties prenantes",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='territory',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organisations', to='casestudies.territory', verbose_name="territoire d'implantation"),
+            model_name="organisation",
+            name="territory",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="organisations",
+                to="casestudies.territory",
+                verbose_name="territoire d'implantation",
+            ),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL")),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage")),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='casestudies.theme', verbose_name='thématique parente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "slug",
+                    models.SlugField(max_length=200, unique=True, verbose_name="identifiant d'URL"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="ordre d'affichage"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="casestudies.theme",
+                        verbose_name="thématique parente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thématique',
-                'verbose_name_plural': 'thématiques',
-                'ordering': ['position', 'name'],
+                "verbose_name": "thématique",
+                "verbose_name_plural": "thématiques",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.AddField(
-            model_name='casestudy',
-            name='themes',
-            field=models.ManyToManyField(related_name='cases', to='casestudies.theme', verbose_name='thématiques'),
+            model_name="casestudy",
+            name="themes",
+            field=models.ManyToManyField(
+                related_name="cases", to="casestudies.theme", verbose_name="thématiques"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentuse',
-            constraint=models.UniqueConstraint(fields=('case', 'instrument'), name='instrument_use_unique', violation_error_message='Cet outil figure déjà dans la fiche.'),
+            model_name="instrumentuse",
+            constraint=models.UniqueConstraint(
+                fields=("case", "instrument"),
+                name="instrument_use_unique",
+                violation_error_message="Cet outil figure déjà dans la fiche.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentuse',
-            constraint=models.CheckConstraint(condition=models.Q(('signature_year__isnull', True), models.Q(('signature_year__gte', 1950), ('signature_year__lte', 2100)), _connector='OR'), name='instrument_use_year_plausible', violation_error_message='Une année doit être comprise entre 1950 et 2100.'),
+            model_name="instrumentuse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signature_year__isnull", True),
+                    models.Q(("signature_year__gte", 1950), ("signature_year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="instrument_use_year_plausible",
+                violation_error_message="Une année doit être comprise entre 1950 et 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('line_start__isnull', True), ('line_end__isnull', True), ('line_end__gte', models.F('line_start')), _connector='OR'), name='citation_line_range_ordered', violation_error_message='La ligne de fin précède la ligne de début.'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("line_start__isnull", True),
+                    ("line_end__isnull", True),
+                    ("line_end__gte", models.F("line_start")),
+                    _connector="OR",
+                ),
+                name="citation_line_range_ordered",
+                violation_error_message="La ligne de fin précède la ligne de début.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('line_start__isnull', True), ('line_start__gte', 1), _connector='OR'), name='citation_line_start_positive', violation_error_message='Les lignes sont numérotées à partir de 1.'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("line_start__isnull", True), ("line_start__gte", 1), _connector="OR"
+                ),
+                name="citation_line_start_positive",
+                violation_error_message="Les lignes sont numérotées à partir de 1.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('siren', ''), ('siren__regex', '^[0-9]{9}$'), _connector='OR'), name='territory_siren_shape', violation_error_message='Le SIREN doit compter exactement 9 chiffres.'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("siren", ""), ("siren__regex", "^[0-9]{9}$"), _connector="OR"),
+                name="territory_siren_shape",
+                violation_error_message="Le SIREN doit compter exactement 9 chiffres.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('insee_code', ''), models.Q(('insee_code__regex', '^([0-9]{5}|2[AB][0-9]{3})$'), ('kind', 'commune')), models.Q(('insee_code__regex', '^([0-9]{2}|2[AB]|97[1-8])$'), ('kind', 'departement')), models.Q(('insee_code__regex', '^[0-9]{2}$'), ('kind', 'region')), _connector='OR'), name='territory_insee_code_shape', violation_error_message='Le code INSEE ne correspond pas au type de territoire (réservé aux communes, départements et régions).'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("insee_code", ""),
+                    models.Q(
+                        ("insee_code__regex", "^([0-9]{5}|2[AB][0-9]{3})$"), ("kind", "commune")
+                    ),
+                    models.Q(
+                        ("insee_code__regex", "^([0-9]{2}|2[AB]|97[1-8])$"), ("kind", "departement")
+                    ),
+                    models.Q(("insee_code__regex", "^[0-9]{2}$"), ("kind", "region")),
+                    _connector="OR",
+                ),
+                name="territory_insee_code_shape",
+                violation_error_message="Le code INSEE ne correspond pas au type de territoire (réservé aux communes, départements et régions).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(condition=models.Q(('siren', ''), _negated=True), fields=('siren',), name='territory_unique_siren', violation_error_message='Un autre territoire porte déjà ce SIREN.'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("siren", ""), _negated=True),
+                fields=("siren",),
+                name="territory_unique_siren",
+                violation_error_message="Un autre territoire porte déjà ce SIREN.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(condition=models.Q(('insee_code', ''), _negated=True), fields=('kind', 'insee_code'), name='territory_unique_insee_code', violation_error_message='Un autre territoire de ce type porte déjà ce code.'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("insee_code", ""), _negated=True),
+                fields=("kind", "insee_code"),
+                name="territory_unique_insee_code",
+                violation_error_message="Un autre territoire de ce type porte déjà ce code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', True), ('territory__isnull', False)), models.Q(('organisation__isnull', False), ('territory__isnull', True)), _connector='OR'), name='participation_exactly_one_party', violation_error_message='Choisissez soit un territoire, soit une organisation (un seul des deux).'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organisation__isnull", True), ("territory__isnull", False)),
+                    models.Q(("organisation__isnull", False), ("territory__isnull", True)),
+                    _connector="OR",
+                ),
+                name="participation_exactly_one_party",
+                violation_error_message="Choisissez soit un territoire, soit une organisation (un seul des deux).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('case', 'territory', 'role'), name='participation_unique_territory_role', violation_error_message='Ce territoire figure déjà avec ce rôle dans la fiche.'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("case", "territory", "role"),
+                name="participation_unique_territory_role",
+                violation_error_message="Ce territoire figure déjà avec ce rôle dans la fiche.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('case', 'organisation', 'role'), name='participation_unique_organisation_role', violation_error_message='Cette organisation figure déjà avec ce rôle dans la fiche.'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("case", "organisation", "role"),
+                name="participation_unique_organisation_role",
+                violation_error_message="Cette organisation figure déjà avec ce rôle dans la fiche.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('siren', ''), ('siren__regex', '^[0-9]{9}$'), _connector='OR'), name='organisation_siren_shape', violation_error_message='Le SIREN doit compter exactement 9 chiffres.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("siren", ""), ("siren__regex", "^[0-9]{9}$"), _connector="OR"),
+                name="organisation_siren_shape",
+                violation_error_message="Le SIREN doit compter exactement 9 chiffres.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='theme_not_its_own_parent', violation_error_message='Une thématique ne peut pas être sa propre parente.'),
+            model_name="theme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="theme_not_its_own_parent",
+                violation_error_message="Une thématique ne peut pas être sa propre parente.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casestudy',
-            index=models.Index(fields=['publication_status', '-published_at'], name='casestudies_publica_c69c20_idx'),
+            model_name="casestudy",
+            index=models.Index(
+                fields=["publication_status", "-published_at"],
+                name="casestudies_publica_c69c20_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casestudy',
-            constraint=models.CheckConstraint(condition=models.Q(('start_year__isnull', True), models.Q(('start_year__gte', 1950), ('start_year__lte', 2100)), _connector='OR'), name='case_start_year_plausible', violation_error_message='Une année doit être comprise entre 1950 et 2100.'),
+            model_name="casestudy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_year__isnull", True),
+                    models.Q(("start_year__gte", 1950), ("start_year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="case_start_year_plausible",
+                violation_error_message="Une année doit être comprise entre 1950 et 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casestudy',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__isnull', True), models.Q(('end_year__gte', 1950), ('end_year__lte', 2100)), _connector='OR'), name='case_end_year_plausible', violation_error_message='Une année doit être comprise entre 1950 et 2100.'),
+            model_name="casestudy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_year__isnull", True),
+                    models.Q(("end_year__gte", 1950), ("end_year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="case_end_year_plausible",
+                violation_error_message="Une année doit être comprise entre 1950 et 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casestudy',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__isnull', True), ('start_year__isnull', True), ('end_year__gte', models.F('start_year')), _connector='OR'), name='case_ends_after_it_starts', violation_error_message="L'année de fin précède l'année de début."),
+            model_name="casestudy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_year__isnull", True),
+                    ("start_year__isnull", True),
+                    ("end_year__gte", models.F("start_year")),
+                    _connector="OR",
+                ),
+                name="case_ends_after_it_starts",
+                violation_error_message="L'année de fin précède l'année de début.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casestudy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('publication_status', 'publie'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='case_published_has_date', violation_error_message='Une fiche publiée doit avoir une date de publication.'),
+            model_name="casestudy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("publication_status", "publie"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="case_published_has_date",
+                violation_error_message="Une fiche publiée doit avoir une date de publication.",
+            ),
         ),
     ]

@@ -9,17 +9,42 @@ from django.db import migrations
 INSTRUMENTS = [
     # (slug, name, family, legal basis)
     ("contrat-de-reciprocite", "Contrat de réciprocité ville–campagne", "contractuel", ""),
-    ("contrat-de-cooperation-metropolitaine", "Contrat de coopération métropolitaine (pacte État–métropole)", "contractuel", ""),
+    (
+        "contrat-de-cooperation-metropolitaine",
+        "Contrat de coopération métropolitaine (pacte État–métropole)",
+        "contractuel",
+        "",
+    ),
     ("accord-cadre", "Accord-cadre de coopération", "contractuel", ""),
-    ("contrat-de-transition-ecologique", "Contrat de transition écologique (CTE, CRTE)", "contractuel", ""),
+    (
+        "contrat-de-transition-ecologique",
+        "Contrat de transition écologique (CTE, CRTE)",
+        "contractuel",
+        "",
+    ),
     ("plan-de-cooperation", "Plan de coopération", "contractuel", ""),
-    ("entente-intercommunale", "Entente intercommunale ou interterritoriale", "conventionnel", "Code général des collectivités territoriales, art. L5221-1 et L5221-2"),
-    ("convention-territoires-partenaires", "Convention « territoires partenaires »", "conventionnel", ""),
+    (
+        "entente-intercommunale",
+        "Entente intercommunale ou interterritoriale",
+        "conventionnel",
+        "Code général des collectivités territoriales, art. L5221-1 et L5221-2",
+    ),
+    (
+        "convention-territoires-partenaires",
+        "Convention « territoires partenaires »",
+        "conventionnel",
+        "",
+    ),
     ("convention-d-articulation", "Convention d'articulation", "conventionnel", ""),
     ("convention-de-mutualisation", "Convention de mutualisation", "conventionnel", ""),
     ("convention-de-delegation", "Convention de délégation", "conventionnel", ""),
     ("engagement-commun-de-cooperation", "Engagement commun de coopération", "conventionnel", ""),
-    ("groupement-d-autorites-concedantes", "Groupement d'autorités concédantes", "conventionnel", ""),
+    (
+        "groupement-d-autorites-concedantes",
+        "Groupement d'autorités concédantes",
+        "conventionnel",
+        "",
+    ),
     ("groupement-d-interet-public", "Groupement d'intérêt public (GIP)", "structure", ""),
     ("pole-metropolitain", "Pôle métropolitain", "structure", ""),
     ("petr-pays", "PETR et Pays", "structure", ""),
@@ -31,12 +56,27 @@ INSTRUMENTS = [
     ("fondation-territoriale", "Fondation territoriale", "structure", ""),
     ("projet-alimentaire-territorial", "Projet alimentaire territorial (PAT)", "programme", ""),
     ("leader-gal", "Programme LEADER et groupe d'action locale (GAL)", "programme", ""),
-    ("appel-a-projets", "Appel à projets (PNA, PIA « Territoires d'innovation », DRAAF…)", "programme", ""),
+    (
+        "appel-a-projets",
+        "Appel à projets (PNA, PIA « Territoires d'innovation », DRAAF…)",
+        "programme",
+        "",
+    ),
     ("territoire-d-industrie", "Territoire d'industrie", "programme", ""),
     ("scot-inter-scot", "SCoT et démarche inter-SCoT", "programme", ""),
     ("gtec", "Gestion territoriale des emplois et des compétences (GTEC)", "programme", ""),
-    ("cooperation-europeenne", "Coopération européenne (Interreg, coopération LEADER)", "programme", ""),
-    ("label-territorial", "Label territorial (Vignobles & Découvertes, Pôle Pleine Nature…)", "programme", ""),
+    (
+        "cooperation-europeenne",
+        "Coopération européenne (Interreg, coopération LEADER)",
+        "programme",
+        "",
+    ),
+    (
+        "label-territorial",
+        "Label territorial (Vignobles & Découvertes, Pôle Pleine Nature…)",
+        "programme",
+        "",
+    ),
 ]
 
 THEMES = [
@@ -46,9 +86,21 @@ THEMES = [
     ("energie-et-climat", "Énergie et climat", None),
     ("developpement-economique-et-emploi", "Développement économique et emploi", None),
     ("animation-economique", "Animation économique", "developpement-economique-et-emploi"),
-    ("clusters-et-grappes", "Clusters et grappes d'entreprises", "developpement-economique-et-emploi"),
-    ("economie-sociale-et-solidaire", "Économie sociale et solidaire", "developpement-economique-et-emploi"),
-    ("responsabilite-societale", "Responsabilité sociétale (RSE, RSET)", "developpement-economique-et-emploi"),
+    (
+        "clusters-et-grappes",
+        "Clusters et grappes d'entreprises",
+        "developpement-economique-et-emploi",
+    ),
+    (
+        "economie-sociale-et-solidaire",
+        "Économie sociale et solidaire",
+        "developpement-economique-et-emploi",
+    ),
+    (
+        "responsabilite-societale",
+        "Responsabilité sociétale (RSE, RSET)",
+        "developpement-economique-et-emploi",
+    ),
     ("economie-circulaire", "Économie circulaire", "developpement-economique-et-emploi"),
     ("tourisme-et-patrimoine", "Tourisme et patrimoine", None),
     ("foret-et-filiere-bois", "Forêt et filière bois", None),
@@ -64,11 +116,27 @@ THEMES = [
 
 COOPERATION_TYPES = [
     ("infraterritoriale", "Infraterritoriale", "Entre un groupement et ses membres."),
-    ("interterritoriale-de-proximite", "Interterritoriale de proximité", "Entre territoires voisins."),
+    (
+        "interterritoriale-de-proximite",
+        "Interterritoriale de proximité",
+        "Entre territoires voisins.",
+    ),
     ("interterritoriale-distante", "Interterritoriale distante", "Entre territoires non contigus."),
-    ("urbain-rural", "Urbain–rural (ville–campagne)", "Entre un pôle urbain et des territoires ruraux."),
-    ("public-prive", "Public–privé", "Entre collectivités et acteurs privés (entreprises, associations…)."),
-    ("transfrontaliere-europeenne", "Transfrontalière ou européenne", "Avec des territoires d'autres pays."),
+    (
+        "urbain-rural",
+        "Urbain–rural (ville–campagne)",
+        "Entre un pôle urbain et des territoires ruraux.",
+    ),
+    (
+        "public-prive",
+        "Public–privé",
+        "Entre collectivités et acteurs privés (entreprises, associations…).",
+    ),
+    (
+        "transfrontaliere-europeenne",
+        "Transfrontalière ou européenne",
+        "Avec des territoires d'autres pays.",
+    ),
 ]
 
 LESSON_CATEGORIES = [
@@ -92,7 +160,12 @@ def create_vocabularies(apps, schema_editor):
     for position, (slug, name, family, legal_basis) in enumerate(INSTRUMENTS, start=1):
         Instrument.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "family": family, "legal_basis": legal_basis, "position": position},
+            defaults={
+                "name": name,
+                "family": family,
+                "legal_basis": legal_basis,
+                "position": position,
+            },
         )
     for position, (slug, name, parent_slug) in enumerate(THEMES, start=1):
         parent = Theme.objects.get(slug=parent_slug) if parent_slug else None

@@ -1,6 +1,6 @@
 """The catalogue's domain model, one module per family of records."""
 
-from .cases import Citation, CaseStudy, InstrumentUse, Lesson, Participation
+from .cases import CaseStudy, Citation, InstrumentUse, Lesson, Participation
 from .choices import (
     CooperationStatus,
     InstrumentFamily,

@@ -1,7 +1,7 @@
 """The case sheet ("fiche") and what hangs off it: parties, instruments, citations, lessons."""
 
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,26 @@ def year_range_check(field: str, name: str):
 class CaseStudyQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def involving_territory(self, territory):
+        return self.filter(
+            Exists(Participation.objects.filter(case=OuterRef("pk"), territory=territory))
+        )
+
+    def search(self, text: str):
+        """Plain accent-sensitive search on titles, chapeaux and party names.
+
+        A stop-gap until the catalogue's full-text search: every word must appear somewhere.
+        """
+        queryset = self
+        for word in text.split():
+            parties = Participation.objects.filter(case=OuterRef("pk")).filter(
+                Q(territory__name__icontains=word) | Q(organisation__name__icontains=word)
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(parties)
+            )
+        return queryset
 
     def with_related(self):
         """Everything the list and detail pages show, in a fixed number of queries."""
@@ -158,17 +178,17 @@ class CaseStudy(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.publication_status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("casestudies:case-detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
-
-    def save(self, *args, **kwargs):
-        if self.publication_status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def sections(self):
         """(label, text) of the non-empty narrative sections, in the model sheet's order."""
@@ -320,7 +340,10 @@ class Citation(models.Model):
     @property
     def location(self):
         if self.line_start and self.line_end and self.line_end != self.line_start:
-            return _("lignes %(start)s à %(end)s") % {"start": self.line_start, "end": self.line_end}
+            return _("lignes %(start)s à %(end)s") % {
+                "start": self.line_start,
+                "end": self.line_end,
+            }
         if self.line_start:
             return _("ligne %(line)s") % {"line": self.line_start}
         if self.pages:

@@ -9,8 +9,9 @@ class TerritoryKind(models.TextChoices):
     REGION = "region", _("Région")
     DEPARTEMENT = "departement", _("Département")
     COMMUNE = "commune", _("Commune")
-    COLLECTIVITE_SPECIALE = "collectivite-statut-particulier", _(
-        "Collectivité à statut particulier"
+    COLLECTIVITE_SPECIALE = (
+        "collectivite-statut-particulier",
+        _("Collectivité à statut particulier"),
     )
     # EPCI à fiscalité propre et EPT
     METROPOLE = "metropole", _("Métropole")

@@ -1,4 +1,4 @@
-"""Cooperation instruments ("outils de coopération"): contracts, conventions, structures, programmes."""
+"""Cooperation instruments ("outils de coopération"): contracts, conventions, structures…"""
 
 from django.db import models
 from django.urls import reverse

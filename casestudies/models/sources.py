@@ -30,7 +30,9 @@ class SourceDocument(models.Model):
     date_note = models.CharField(_("précision sur la date"), max_length=200, blank=True)
     kind = models.CharField(_("nature"), max_length=20, choices=SourceKind.choices)
     url = models.URLField(_("adresse"), blank=True)
-    licence = models.CharField(_("licence ou conditions de réutilisation"), max_length=300, blank=True)
+    licence = models.CharField(
+        _("licence ou conditions de réutilisation"), max_length=300, blank=True
+    )
     summary = models.TextField(_("résumé"), blank=True)
     key_figures = models.TextField(_("chiffres clés"), blank=True)
     line_count = models.PositiveIntegerField(
@@ -48,7 +50,9 @@ class SourceDocument(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
                 name="source_year_plausible",
-                violation_error_message=_("L'année du document doit être comprise entre 1950 et 2100."),
+                violation_error_message=_(
+                    "L'année du document doit être comprise entre 1950 et 2100."
+                ),
             ),
         ]
 

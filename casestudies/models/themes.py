@@ -43,7 +43,11 @@ class Theme(models.Model):
         super().clean()
         if self.parent_id and self.parent.parent_id:
             raise ValidationError(
-                {"parent": _("Les thématiques n'ont que deux niveaux : choisissez un thème racine.")}
+                {
+                    "parent": _(
+                        "Les thématiques n'ont que deux niveaux : choisissez un thème racine."
+                    )
+                }
             )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError(

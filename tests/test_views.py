@@ -1,0 +1,177 @@
+"""The minimal public face: home, list and sheet pages, territory, instrument and theme pages."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from casestudies.models import Role
+from tests.factories import (
+    CaseStudyFactory,
+    InstrumentUseFactory,
+    ParticipationFactory,
+    TerritoryFactory,
+    ThemeFactory,
+    complete_case,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_counts_published_sheets_and_lists_the_latest(client):
+    complete_case(title="Brest – Quimper : entente")
+    complete_case(title="Nantes – Retz : contrat")
+    CaseStudyFactory(title="Brouillon secret", draft=True)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "2 fiches de cas publiées" in response.text
+    assert "Brest – Quimper : entente" in response.text
+    assert "Brouillon secret" not in response.text
+
+
+def test_list_shows_published_sheets_only(client):
+    complete_case(title="Entente TRIDAN")
+    CaseStudyFactory(title="Brouillon secret", draft=True)
+    response = client.get(reverse("casestudies:case-list"))
+    assert response.status_code == 200
+    assert "Entente TRIDAN" in response.text
+    assert "Brouillon secret" not in response.text
+    assert "1 fiche" in response.text
+
+
+def test_list_search_narrows_the_results(client):
+    complete_case(title="Entente TRIDAN")
+    complete_case(title="Contrat de réciprocité Brest")
+    response = client.get(reverse("casestudies:case-list"), {"q": "tridan"})
+    assert "Entente TRIDAN" in response.text
+    assert "Contrat de réciprocité Brest" not in response.text
+    assert "1 fiche" in response.text
+
+
+@pytest.mark.parametrize("page", ["abc", "999", "-1"])
+def test_a_page_that_does_not_exist_is_a_404_not_a_500(client, page):
+    complete_case()
+    response = client.get(reverse("casestudies:case-list"), {"page": page})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
+
+
+def test_an_oversized_search_is_truncated_not_an_error(client):
+    complete_case(title="Entente TRIDAN")
+    response = client.get(reverse("casestudies:case-list"), {"q": "tridan " * 800})
+    assert response.status_code == 200
+    assert "Entente TRIDAN" in response.text
+
+
+def test_list_paginates_with_real_links(client, settings):
+    for number in range(25):
+        CaseStudyFactory(title=f"Fiche {number:02d}")
+    response = client.get(reverse("casestudies:case-list"), {"q": "Fiche"})
+    assert response.text.count('class="case-card"') == 20
+    assert 'href="?q=Fiche&amp;page=2"' in response.text
+    second = client.get(reverse("casestudies:case-list"), {"q": "Fiche", "page": 2})
+    assert second.text.count('class="case-card"') == 5
+
+
+def test_list_query_count_does_not_grow_with_the_number_of_sheets(
+    client, django_assert_max_num_queries
+):
+    for _ in range(3):
+        complete_case()
+    with django_assert_max_num_queries(9):
+        client.get(reverse("casestudies:case-list"))
+    for _ in range(12):
+        complete_case()
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("casestudies:case-list"))
+    assert response.text.count('class="case-card"') == 15
+
+
+def test_sheet_page_shows_every_part_in_template_order(client):
+    case = complete_case(
+        title="PETR A – PNR B : projet alimentaire",
+        territory_context="Le PETR compte **106 communes**.",
+        history="Engagement commun signé en 2010.",
+        governance="Un comité de pilotage trimestriel.",
+    )
+    porteur = case.participations.get(role=Role.PORTEUR).territory
+    response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
+    text = response.text
+    assert text.count("<h1>") == 1
+    assert "<strong>106 communes</strong>" in text
+    order = [
+        "Parties prenantes",
+        "Le territoire et son organisation",
+        "Historique de la coopération",
+        "Gouvernance",
+        "Conditions de réussite",
+        "Source",
+    ]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+    assert porteur.get_absolute_url() in text
+    assert "lignes 1 à 10" in text
+
+
+def test_sheet_sections_cannot_inject_html(client):
+    case = complete_case(
+        history=(
+            '<script>alert("x")</script> [lien](javascript:alert(1)) <img src=x onerror=alert(1)>'
+        )
+    )
+    response = client.get(case.get_absolute_url())
+    assert "<script>alert" not in response.text
+    assert 'href="javascript:' not in response.text
+    assert "<img" not in response.text
+
+
+def test_draft_sheet_page_is_a_404(client):
+    draft = CaseStudyFactory(draft=True)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_unknown_sheet_is_a_404(client):
+    assert client.get("/fiches/n-existe-pas/").status_code == 404
+
+
+def test_sheet_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    case = complete_case()
+    for _ in range(6):
+        ParticipationFactory(case=case)
+    with django_assert_max_num_queries(8):
+        response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_territory_page_lists_its_published_sheets(client):
+    territory = TerritoryFactory(name="PNR Livradois-Forez", kind="pnr")
+    published = CaseStudyFactory(title="Contrat PNR – Métropole")
+    ParticipationFactory(case=published, territory=territory)
+    draft = CaseStudyFactory(title="Brouillon PNR", draft=True)
+    ParticipationFactory(case=draft, territory=territory)
+    response = client.get(territory.get_absolute_url())
+    assert response.status_code == 200
+    assert "Contrat PNR – Métropole" in response.text
+    assert "Brouillon PNR" not in response.text
+    territories = client.get(reverse("casestudies:territory-list"))
+    assert "PNR Livradois-Forez" in territories.text
+
+
+def test_instrument_and_theme_pages_list_their_sheets(client):
+    use = InstrumentUseFactory(case=CaseStudyFactory(title="Entente Brest – Quimper"))
+    theme = ThemeFactory(name="Mobilité d'essai")
+    use.case.themes.add(theme)
+    response = client.get(use.instrument.get_absolute_url())
+    assert "Entente Brest – Quimper" in response.text
+    response = client.get(theme.get_absolute_url())
+    assert "Entente Brest – Quimper" in response.text
+    listing = client.get(reverse("casestudies:instrument-list"))
+    assert html.escape(use.instrument.name) in listing.text
+
+
+def test_pages_have_a_skip_link_and_a_main_landmark(client):
+    response = client.get("/")
+    assert 'href="#contenu"' in response.text
+    assert '<main id="contenu"' in response.text
+    assert '<html lang="fr">' in response.text
