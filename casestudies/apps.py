@@ -6,3 +6,6 @@ class CasestudiesConfig(AppConfig):
     name = "casestudies"
     verbose_name = _("Catalogue des coopérations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from casestudies import signals  # noqa: F401  (connects the search index signals)

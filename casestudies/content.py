@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from casestudies import search
 from casestudies.models import (
     CaseStudy,
     Citation,
@@ -110,7 +111,7 @@ class ContentLoader:
             unknown = set(data) - set(sections)
             if unknown:
                 raise ContentError(f"{filename} : sections inconnues {sorted(unknown)}.")
-        with transaction.atomic():
+        with search.deferred_refresh(), transaction.atomic():
             for section in sections:
                 entries = [
                     (filename, entry)
@@ -145,18 +146,18 @@ class ContentLoader:
                     setattr(instance, key, value)
                     changed = True
         if created or changed:
-            self.validate(instance, where, slug)
+            self.validate(instance, f"{where} [{slug}]")
             instance.save()
         bucket = self.report.created if created else (self.report.filled if changed else None)
         (bucket if bucket is not None else self.report.unchanged)[str(label)] += 1
         return instance, created
 
     @staticmethod
-    def validate(instance: models.Model, where: str, slug: str, exclude=None):
+    def validate(instance: models.Model, where: str):
         try:
-            instance.full_clean(exclude=exclude)
+            instance.full_clean()
         except ValidationError as error:
-            raise ContentError(f"{where} [{slug}] : {error.message_dict}") from error
+            raise ContentError(f"{where} : {error.message_dict}") from error
 
     @staticmethod
     def lookup(model, slug, where: str):
@@ -232,10 +233,11 @@ class ContentLoader:
             if not items or manager.exists():
                 continue
             for position, item in enumerate(items):
-                child = build(case, item, f"{where}.{name}[{position}]")
+                item_where = f"{where}.{name}[{position}]"
+                child = build(case, item, item_where)
                 if hasattr(child, "position"):
                     child.position = position
-                self.validate(child, where, case.slug)
+                self.validate(child, item_where)
                 child.save()
 
     def check_keys(self, item: dict, allowed: set, where: str):

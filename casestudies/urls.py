@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casestudies.views import cases, instruments, pages, territories
+from casestudies.views import cases, instruments, lessons, pages, sources, territories
 
 app_name = "casestudies"
 
@@ -20,5 +20,8 @@ urlpatterns = [
     path(
         "outils/<slug:slug>/", instruments.InstrumentDetailView.as_view(), name="instrument-detail"
     ),
+    path("thematiques/", instruments.ThemeListView.as_view(), name="theme-list"),
     path("thematiques/<slug:slug>/", instruments.ThemeDetailView.as_view(), name="theme-detail"),
+    path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
+    path("sources/", sources.SourceListView.as_view(), name="source-list"),
 ]

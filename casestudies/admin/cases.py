@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from casestudies import search
 from casestudies.models import (
     CaseStudy,
     Citation,
@@ -143,6 +144,11 @@ class CaseStudyAdmin(admin.ModelAdmin):
             {"fields": ["publication_status", "published_at", "created_at", "updated_at"]},
         ),
     ]
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The sheet and its inlines are saved one by one: re-index the sheet once.
+        with search.deferred_refresh():
+            return super().changeform_view(request, *args, **kwargs)
 
     @admin.action(description=_("Publier les fiches sélectionnées"))
     def publish_selected(self, request, queryset):

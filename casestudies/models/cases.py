@@ -1,5 +1,6 @@
 """The case sheet ("fiche") and what hangs off it: parties, instruments, citations, lessons."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -45,19 +46,10 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def search(self, text: str):
-        """Plain accent-sensitive search on titles, chapeaux and party names.
+        """Sheets matching ``text`` (French, accent-insensitive), annotated with ``rank``."""
+        from casestudies import search
 
-        A stop-gap until the catalogue's full-text search: every word must appear somewhere.
-        """
-        queryset = self
-        for word in text.split():
-            parties = Participation.objects.filter(case=OuterRef("pk")).filter(
-                Q(territory__name__icontains=word) | Q(organisation__name__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(parties)
-            )
-        return queryset
+        return search.search(self, text)
 
     def with_related(self):
         """Everything the list and detail pages show, in a fixed number of queries."""
@@ -149,6 +141,11 @@ class CaseStudy(models.Model):
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    # Search columns, derived from the sheet and its relations (see casestudies/search.py).
+    search_title = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()
 

@@ -14,6 +14,13 @@ def markdown(text):
     return mark_safe(render_markdown(text))
 
 
+@register.filter
+def url_lines(text):
+    """The http(s) addresses of a one-link-per-line field."""
+    lines = (line.strip() for line in (text or "").splitlines())
+    return [line for line in lines if line.startswith(("http://", "https://"))]
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (None removes them)."""

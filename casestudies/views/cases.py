@@ -1,11 +1,52 @@
-"""Case sheets: the list of published sheets and the sheet page."""
+"""Case sheets: the filterable list and the sheet page."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from casestudies import search
+from casestudies.facets import facet_groups
+from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseStudy
+from casestudies.similarity import similar_cases
 
-MAX_QUERY_LENGTH = 200
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
+    """One removable chip per active filter value; its link is the same view without it."""
+
+    def url_without(key, value=None):
+        params = query.copy()
+        params.pop("page", None)
+        if value is None:
+            params.pop(key, None)
+        else:
+            params.setlist(key, [v for v in params.getlist(key) if v != value])
+        return "?" + params.urlencode() if params else "?"
+
+    chips = []
+    if filterset.search_text:
+        chips.append(Chip(_("Recherche : « %s »") % filterset.search_text, url_without("q")))
+    for name, facet in FACETS.items():
+        labels = dict(filterset.form.fields[name].choices)
+        for value in filterset.selected(name):
+            label = str(labels.get(value, value)).lstrip("— ")
+            chips.append(Chip(f"{facet.label} : {label}", url_without(name, value)))
+    for name, text in (("year_min", _("Début ≥ %s")), ("year_max", _("Début ≤ %s"))):
+        if filterset.cleaned.get(name) is not None:
+            chips.append(Chip(text % filterset.cleaned[name], url_without(name)))
+    return chips
 
 
 class CaseListView(ListView):
@@ -13,20 +54,54 @@ class CaseListView(ListView):
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
 
-    def get_search_text(self):
-        return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-
     def get_queryset(self):
-        return (
-            CaseStudy.objects.published()
-            .search(self.get_search_text())
-            .with_related()
-            .order_by("title")
-        )
+        self.base = CaseStudy.objects.published()
+        self.filterset = CaseStudyFilterSet(self.request.GET, queryset=self.base)
+        return self.filterset.qs.with_related()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page", "1")
+        try:
+            number = int(raw)
+        except ValueError:
+            messages.warning(
+                self.request,
+                _("Numéro de page « %s » invalide : première page affichée.") % raw[:20],
+            )
+            number = 1
+        try:
+            page = paginator.page(number)
+        except EmptyPage:
+            if number == 1:  # no result at all: page 1 exists, empty
+                page = paginator.page(1) if paginator.count else paginator.get_page(1)
+            else:
+                raise Http404(_("Cette page de résultats n'existe pas.")) from None
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["q"] = self.get_search_text()
+        filterset = self.filterset
+        for text in filterset.ignored():
+            messages.warning(self.request, text)
+        q = filterset.search_text
+        if q:
+            for case in context["cases"]:
+                case.highlight = search.highlight(case, q)
+        count = context["paginator"].count
+        context.update(
+            filterset=filterset,
+            q=q,
+            sort=filterset.sort_key,
+            sorts=[(key, label) for key, label in SORTS.items() if key != "pertinence" or q],
+            facets=facet_groups(filterset, self.base, count),
+            chips=active_chips(filterset, self.request.GET),
+            year_min=filterset.cleaned.get("year_min"),
+            year_max=filterset.cleaned.get("year_max"),
+            query_string=urlencode(
+                [(k, v) for k, v in self.request.GET.lists() for v in v if k != "page"]
+            ),
+        )
         return context
 
 
@@ -36,3 +111,8 @@ class CaseDetailView(DetailView):
 
     def get_queryset(self):
         return CaseStudy.objects.published().with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["similar"] = similar_cases(self.object)
+        return context

@@ -3,7 +3,8 @@
 from django.db.models import Case, Count, Q, Value, When
 from django.views.generic import DetailView, ListView
 
-from casestudies.models import Instrument, InstrumentFamily, PublicationStatus, Theme
+from casestudies.filters import theme_matching
+from casestudies.models import CaseStudy, Instrument, InstrumentFamily, PublicationStatus, Theme
 
 PUBLISHED = Q(cases__publication_status=PublicationStatus.PUBLISHED)
 
@@ -32,6 +33,16 @@ class InstrumentDetailView(DetailView):
         return context
 
 
+class ThemeListView(ListView):
+    template_name = "casestudies/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return Theme.objects.annotate(case_count=Count("cases", filter=PUBLISHED)).order_by(
+            "position", "name"
+        )
+
+
 class ThemeDetailView(DetailView):
     template_name = "casestudies/theme_detail.html"
     context_object_name = "theme"
@@ -39,5 +50,11 @@ class ThemeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cases"] = self.object.cases.published().with_related()
+        # A root theme shows the sheets of its sub-themes too, as the list filter does.
+        context["cases"] = (
+            CaseStudy.objects.published()
+            .filter(theme_matching([self.object.slug]))
+            .with_related()
+            .order_by("title")
+        )
         return context

@@ -1,9 +1,11 @@
-"""Territories: list and territory page with the sheets it takes part in."""
+"""Territories: list, and territory page with its sheets and its partners across them."""
 
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
-from casestudies.models import CaseStudy, PublicationStatus, Territory
+from casestudies.models import CaseStudy, Participation, PublicationStatus, Territory
+
+PUBLISHED_PARTICIPATION = Q(participations__case__publication_status=PublicationStatus.PUBLISHED)
 
 
 class TerritoryListView(ListView):
@@ -11,12 +13,33 @@ class TerritoryListView(ListView):
     context_object_name = "territories"
 
     def get_queryset(self):
-        published = Q(participations__case__publication_status=PublicationStatus.PUBLISHED)
         return (
-            Territory.objects.annotate(case_count=Count("participations__case", filter=published))
+            Territory.objects.annotate(
+                case_count=Count(
+                    "participations__case", filter=PUBLISHED_PARTICIPATION, distinct=True
+                )
+            )
             .filter(case_count__gt=0)
             .order_by("name")
         )
+
+
+def partners_of(territory: Territory, cases):
+    """Other parties of ``cases`` with the number of sheets shared with ``territory``."""
+    rows = (
+        Participation.objects.filter(case__in=cases)
+        .exclude(territory=territory)
+        .values(
+            "territory__slug",
+            "territory__name",
+            "territory__kind",
+            "organisation__name",
+            "organisation__kind",
+        )
+        .annotate(shared=Count("case", distinct=True))
+        .order_by("-shared", "territory__name", "organisation__name")
+    )
+    return list(rows)
 
 
 class TerritoryDetailView(DetailView):
@@ -26,7 +49,7 @@ class TerritoryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cases"] = (
-            CaseStudy.objects.published().involving_territory(self.object).with_related()
-        )
+        cases = CaseStudy.objects.published().involving_territory(self.object)
+        context["cases"] = cases.with_related()
+        context["partners"] = partners_of(self.object, cases.values("pk"))
         return context

@@ -1,0 +1,286 @@
+"""The one FilterSet of case sheets: the list page, facets, exports, API, map and statistics use it.
+
+Each multi-valued filter is a *facet*: its values combine with OR, different filters with AND.
+A facet's predicate (``FACETS[name].matching(values)``) is the single definition of what it
+selects, used both to filter and to count (casestudies/facets.py), so counts always equal results.
+Unknown values are dropped and reported (``ignored``), never an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from casestudies.models import (
+    CaseStudy,
+    Citation,
+    CooperationStatus,
+    CooperationType,
+    Instrument,
+    InstrumentUse,
+    OrganisationKind,
+    Participation,
+    SourceDocument,
+    Territory,
+    TerritoryKind,
+    Theme,
+)
+from casestudies.search import MAX_QUERY_LENGTH, normalise_query
+from casestudies.validators import YEAR_MAX, YEAR_MIN
+
+
+def exists(model, **lookups):
+    return Q(Exists(model.objects.filter(case=OuterRef("pk"), **lookups)))
+
+
+def theme_matching(slugs):
+    # A root theme also selects the sheets of its sub-themes.
+    through = CaseStudy.themes.through.objects.filter(casestudy=OuterRef("pk")).filter(
+        Q(theme__slug__in=slugs) | Q(theme__parent__slug__in=slugs)
+    )
+    return Q(Exists(through))
+
+
+def coop_type_matching(slugs):
+    through = CaseStudy.cooperation_types.through.objects.filter(
+        casestudy=OuterRef("pk"), cooperationtype__slug__in=slugs
+    )
+    return Q(Exists(through))
+
+
+def region_matching(slugs):
+    # A party is in a région if it is the région, is placed in it, or in one of its départements.
+    placed = (
+        Q(territory__kind=TerritoryKind.REGION, territory__slug__in=slugs)
+        | Q(territory__regions__slug__in=slugs)
+        | Q(territory__departements__regions__slug__in=slugs)
+    )
+    return Q(Exists(Participation.objects.filter(placed, case=OuterRef("pk"))))
+
+
+def departement_matching(codes):
+    placed = Q(territory__kind=TerritoryKind.DEPARTEMENT, territory__insee_code__in=codes) | Q(
+        territory__departements__insee_code__in=codes
+    )
+    return Q(Exists(Participation.objects.filter(placed, case=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    matching: Callable[[list[str]], Q]
+    choices: Callable[[], list[tuple[str, str]]]
+
+
+def model_choices(queryset, key="slug", label="name"):
+    return lambda: list(queryset().values_list(key, label))
+
+
+FACETS = {
+    facet.name: facet
+    for facet in [
+        Facet(
+            "theme",
+            _("Thématique"),
+            theme_matching,
+            lambda: [
+                (theme.slug, f"— {theme.name}" if theme.parent_id else theme.name)
+                for theme in Theme.objects.order_by("position", "name")
+            ],
+        ),
+        Facet(
+            "instrument",
+            _("Outil de coopération"),
+            lambda values: exists(InstrumentUse, instrument__slug__in=values),
+            model_choices(lambda: Instrument.objects.order_by("position", "name")),
+        ),
+        Facet(
+            "territory_kind",
+            _("Type de territoire"),
+            lambda values: exists(Participation, territory__kind__in=values),
+            lambda: list(TerritoryKind.choices),
+        ),
+        Facet(
+            "organisation_kind",
+            _("Type d'organisation"),
+            lambda values: exists(Participation, organisation__kind__in=values),
+            lambda: list(OrganisationKind.choices),
+        ),
+        Facet(
+            "region",
+            _("Région"),
+            region_matching,
+            model_choices(lambda: Territory.objects.regions().order_by("name")),
+        ),
+        Facet(
+            "departement",
+            _("Département"),
+            departement_matching,
+            model_choices(
+                lambda: Territory.objects.departements().order_by("insee_code"), key="insee_code"
+            ),
+        ),
+        Facet(
+            "coop_type",
+            _("Type de coopération"),
+            coop_type_matching,
+            model_choices(lambda: CooperationType.objects.order_by("position")),
+        ),
+        Facet(
+            "status",
+            _("État de la coopération"),
+            lambda values: Q(cooperation_status__in=values),
+            lambda: list(CooperationStatus.choices),
+        ),
+        Facet(
+            "source",
+            _("Document source"),
+            lambda values: exists(Citation, source__slug__in=values),
+            model_choices(lambda: SourceDocument.objects.order_by("reference"), label="title"),
+        ),
+    ]
+}
+
+SORTS = {
+    "pertinence": _("Pertinence"),
+    "recent": _("Les plus récentes"),
+    "titre": _("Titre (A → Z)"),
+    "annee": _("Année de début"),
+}
+
+
+class LenientMultipleChoiceField(forms.MultipleChoiceField):
+    """Keeps the known values, remembers the unknown ones instead of failing."""
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.rejected = [v for v in values if not self.valid_value(v)]
+        return [v for v in values if self.valid_value(v)]
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField
+
+    def __init__(self, facet: Facet, **kwargs):
+        self.facet = facet
+        super().__init__(
+            label=facet.label,
+            choices=facet.choices,
+            method=self.apply,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+    def apply(self, queryset, name, values):
+        return queryset.filter(self.facet.matching(values)) if values else queryset
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="start_year", min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
+class CaseStudyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Rechercher"), method="filter_search")
+    theme = FacetFilter(FACETS["theme"])
+    instrument = FacetFilter(FACETS["instrument"])
+    territory_kind = FacetFilter(FACETS["territory_kind"])
+    organisation_kind = FacetFilter(FACETS["organisation_kind"])
+    region = FacetFilter(FACETS["region"])
+    departement = FacetFilter(FACETS["departement"])
+    coop_type = FacetFilter(FACETS["coop_type"])
+    status = FacetFilter(FACETS["status"])
+    source = FacetFilter(FACETS["source"])
+    year_min = YearFilter(label=_("Début à partir de"), lookup_expr="gte")
+    year_max = YearFilter(label=_("Début jusqu'en"), lookup_expr="lte")
+    sort = django_filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=list(SORTS.items()),
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = CaseStudy
+        fields: list[str] = []
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "choices_loaded", False):
+            # Evaluate each facet's choices once per request, not once per validated value.
+            for name in FACETS:
+                form.fields[name].choices = list(form.fields[name].choices)
+            form.choices_loaded = True
+        return form
+
+    # -- filtering ----------------------------------------------------------------------------
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # ordering is applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        return self.order(super().filter_queryset(queryset))
+
+    def order(self, queryset):
+        sort = self.sort_key
+        if sort == "pertinence":
+            return queryset.order_by("-rank", "title")
+        if sort == "recent":
+            return queryset.order_by("-published_at", "title")
+        if sort == "annee":
+            return queryset.order_by(F("start_year").desc(nulls_last=True), "title")
+        return queryset.order_by("title")
+
+    # -- what the page needs to know ------------------------------------------------------------
+    @property
+    def cleaned(self) -> dict:
+        self.errors  # noqa: B018 - validates the form once
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def search_text(self) -> str:
+        return normalise_query(self.cleaned.get("q") or "")
+
+    @property
+    def sort_key(self) -> str:
+        requested = self.cleaned.get("sort")
+        if requested == "pertinence" and not self.search_text:
+            return "titre"
+        return requested or ("pertinence" if self.search_text else "titre")
+
+    def selected(self, name) -> list[str]:
+        return list(self.cleaned.get(name) or [])
+
+    def ignored(self) -> list[str]:
+        """French messages for every part of the query that was dropped."""
+        messages = []
+        raw_q = (self.data.get("q") or "") if self.data else ""
+        if len(" ".join(raw_q.split())) > MAX_QUERY_LENGTH:
+            messages.append(
+                _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH}
+            )
+        for field in self.form.fields.values():
+            rejected = getattr(field, "rejected", None)
+            if rejected:
+                messages.append(
+                    _("Valeur inconnue ignorée pour « %(filter)s » : %(values)s.")
+                    % {"filter": field.label, "values": ", ".join(rejected)}
+                )
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else name
+            messages.append(
+                _("Filtre « %(filter)s » ignoré : %(error)s")
+                % {"filter": label, "error": " ".join(errors)}
+            )
+        return messages

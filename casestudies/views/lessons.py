@@ -1,0 +1,63 @@
+"""Lessons across cases (« enseignements »), grouped by the eight categories."""
+
+from django import forms
+from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from casestudies.filters import theme_matching
+from casestudies.models import CaseStudy, Lesson, LessonCategory, LessonKind, Theme
+
+
+class LessonFilterForm(forms.Form):
+    categorie = forms.ModelChoiceField(
+        label=_("Catégorie"),
+        queryset=LessonCategory.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Toutes les catégories"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thématique"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Toutes les thématiques"),
+    )
+    nature = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[("", _("Réussites et freins")), *LessonKind.choices],
+        required=False,
+    )
+
+
+class LessonListView(ListView):
+    template_name = "casestudies/lesson_list.html"
+    context_object_name = "lessons"
+
+    def get_queryset(self):
+        self.form = LessonFilterForm(self.request.GET)
+        cases = CaseStudy.objects.published()
+        lessons = Lesson.objects.select_related("category", "case")
+        if not self.form.is_valid():
+            for name in self.form.errors:
+                label = self.form.fields[name].label
+                messages.warning(
+                    self.request,
+                    _("Filtre « %(filter)s » ignoré : valeur inconnue.") % {"filter": label},
+                )
+        data = self.form.cleaned_data  # the valid fields only
+        if data.get("categorie"):
+            lessons = lessons.filter(category=data["categorie"])
+        if data.get("theme"):
+            cases = cases.filter(theme_matching([data["theme"].slug]))
+        if data.get("nature"):
+            lessons = lessons.filter(kind=data["nature"])
+        return lessons.filter(case__in=cases.values("pk")).order_by(
+            "category__number", "kind", "case__title", "position"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        return context
