@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from casestudies.content import DEFAULT_CONTENT_DIR, ContentError, ContentLoader
-from casestudies.models import CaseStudy, LessonKind, Territory
+from casestudies.models import CaseStudy, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,43 +28,6 @@ def test_loading_the_content_twice_changes_nothing():
     assert first["CaseStudy"] >= 1
     call_command("load_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert row_counts() == first
-
-
-def test_command_reports_what_it_did(capsys):
-    call_command("load_content")
-    first = capsys.readouterr().out
-    assert "fiches de cas : " in first and "créé(s)" in first
-    call_command("load_content")
-    second = capsys.readouterr().out
-    assert "fiches de cas : 0 créé(s), 0 complété(s)" in second
-
-
-def test_the_model_sheet_is_loaded_complete_and_published():
-    ContentLoader().load()
-    case = CaseStudy.objects.published().get(slug="grand-clermont-pnr-livradois-forez-pat")
-    assert case.participations.count() >= 2
-    assert case.participations.filter(territory__slug="pnr-livradois-forez").exists()
-    assert case.instrument_uses.filter(instrument__slug="projet-alimentaire-territorial").exists()
-    assert case.themes.filter(slug="alimentation-et-agriculture").exists()
-    assert {lesson.kind for lesson in case.lessons.all()} == {
-        LessonKind.SUCCESS,
-        LessonKind.OBSTACLE,
-    }
-    for citation in case.citations.select_related("source"):
-        assert citation.source.reference == "000"
-        assert 1 <= citation.line_start <= citation.line_end <= citation.source.line_count
-    petr = Territory.objects.get(slug="petr-grand-clermont")
-    assert petr.population == 423000
-    assert petr.members.count() == 4
-
-
-def test_geography_reference_holds_every_departement_and_region():
-    ContentLoader().load()
-    assert Territory.objects.departements().count() == 101
-    assert Territory.objects.regions().count() == 18
-    puy_de_dome = Territory.objects.get(slug="puy-de-dome")
-    assert puy_de_dome.insee_code == "63"
-    assert list(puy_de_dome.regions.values_list("insee_code", flat=True)) == ["84"]
 
 
 def write(tmp_path, name, text):
@@ -99,6 +62,16 @@ MINIMAL = """
         citations:
           - {source: doc, lines: [1, 20]}
 """
+
+
+def test_command_reports_what_it_did(tmp_path, capsys):
+    write(tmp_path, "content.yaml", MINIMAL)
+    call_command("load_content", directory=tmp_path)
+    first = capsys.readouterr().out
+    assert "fiches de cas : 1 créé(s), 0 complété(s), 0 inchangé(s)" in first
+    call_command("load_content", directory=tmp_path)
+    second = capsys.readouterr().out
+    assert "fiches de cas : 0 créé(s), 0 complété(s), 1 inchangé(s)" in second
 
 
 def test_reloading_never_overwrites_a_staff_edit_but_fills_empty_fields(tmp_path):

@@ -1,0 +1,240 @@
+"""The catalogue's content, as loaded by `make run`, holds to the editorial rules of the project."""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Q
+
+from casestudies.content import ContentLoader
+from casestudies.models import (
+    CaseStudy,
+    Citation,
+    Instrument,
+    LessonKind,
+    SourceDocument,
+    Territory,
+    Theme,
+)
+
+# Every case of the inventory of the five sources (CASES.md), by its stable slug.
+# « briançonnais-veget-alpes » is spelt without the cedilla, which a URL slug cannot hold.
+# The module's tests are marked so that pytest-django creates the test database before the
+# module fixture loads the content into it.
+pytestmark = pytest.mark.django_db
+
+EXPECTED_CASE_SLUGS = [
+    "bordeaux-creon-car-express",
+    "bordeaux-libournais-rer-metropolitain",
+    "bresle-yeres-glass-vallee",
+    "brest-centre-ouest-bretagne-contrat-reciprocite",
+    "brianconnais-veget-alpes",
+    "bruche-mossig-piemont-cluster-pama",
+    "bruche-mossig-piemont-entreprises",
+    "centre-ouest-bretagne-entreprises",
+    "centre-ouest-bretagne-sitcob",
+    "coeur-d-herault-montpellier-accord-cadre",
+    "cte-haute-cote-d-or",
+    "dialogue-metropolitain-toulouse",
+    "entente-brest-lannion-morlaix",
+    "entente-brest-quimper",
+    "entente-tridan",
+    "fondation-territoriale-loire-atlantique",
+    "g4-normand-aeroports",
+    "gatinais-montargois-ptce-ciel",
+    "gip-fdiaa-isere",
+    "grand-clermont-pnr-livradois-forez-pat",
+    "lac-de-grand-lieu-tourisme",
+    "livradois-forez-cap-actif",
+    "midi-quercy-entreprises",
+    "midi-quercy-scop-ozon",
+    "montpellier-monts-de-lacaune-contrat-reciprocite",
+    "nantes-metropole-conventions-services-publics",
+    "nantes-metropole-pat-territoires-voisins",
+    "nantes-metropole-pays-de-retz-contrat-reciprocite",
+    "nantes-rennes-operas-parcours-touristique",
+    "nantes-saint-nazaire-cooperations-bilaterales",
+    "nantes-saint-nazaire-dechets-groupement-autorites",
+    "nord-de-l-yonne-paris-alimentation",
+    "observatoire-relations-interterritoriales-rouen",
+    "ouest-breton-sraddet-breizh-cop",
+    "ouestgo-covoiturage",
+    "paris-est-marne-bois-agir-ensemble",
+    "pays-de-chaumont-entreprises",
+    "pays-de-langres-entreprises",
+    "pays-de-langres-gtec",
+    "pays-de-morlaix-coopcarto",
+    "pays-ledonien-clus-ter-jura",
+    "pays-ledonien-entreprises",
+    "pays-ledonien-vitagora-poste-partage",
+    "pnr-livradois-forez-clermont-metropole-contrat-reciprocite",
+    "pnr-monts-ardeche-plans-cooperation",
+    "pole-metropolitain-loire-bretagne",
+    "pole-metropolitain-nantes-saint-nazaire",
+    "pole-metropolitain-pays-de-brest",
+    "pole-metropolitain-rouen-seine-eure",
+    "pyrenees-mediterranee-crabe-bleu",
+    "rennes-saint-malo-complementarite",
+    "residences-croisees-plongeoir-fabriques",
+    "rouen-lyons-andelle-convention",
+    "rouen-mobilites-intelligentes-pour-tous",
+    "rouen-mont-saint-michel-partenariat",
+    "rouen-normandie-energies-renouvelables",
+    "rouen-pat-legumes-plein-champ",
+    "sage-ardeche-convention-articulation",
+    "selestat-alsace-centrale-emmendingen-velo",
+    "strasbourg-labo-des-partenariats",
+    "terralim",
+    "territoire-industrie-axe-seine",
+    "thierache-entreprises",
+    "thierache-maison-des-entreprises",
+    "toulouse-metropole-epci-contrats-en-preparation",
+    "toulouse-metropole-portes-de-gascogne-contrat-reciprocite",
+    "toulouse-montpellier-accord-cadre",
+    "tours-metropole-contrats-reciprocite",
+    "traversee-moderne-d-un-vieux-pays",
+    "vallee-de-la-dore-pnr-livradois-forez-entreprises",
+    "vallee-de-la-seine",
+    "vidourle-camargue-oenotourisme",
+    "voyage-a-nantes-estuaire",
+    "voyage-a-nantes-pays-du-vignoble",
+]
+
+
+@pytest.fixture(scope="module")
+def content(django_db_setup, django_db_blocker):
+    """The real content, loaded once for the module and rolled back afterwards."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert "memory" in connection.settings_dict["NAME"] or connection.settings_dict[
+            "NAME"
+        ].startswith("test_"), "refusing to load the content outside the test database"
+        ContentLoader().load()
+        yield
+        transaction.set_rollback(True)
+
+
+def test_every_case_of_the_inventory_has_a_published_sheet(content):
+    published = set(CaseStudy.objects.published().values_list("slug", flat=True))
+    assert len(EXPECTED_CASE_SLUGS) == 74
+    assert sorted(set(EXPECTED_CASE_SLUGS) - published) == []
+
+
+def test_every_published_sheet_is_complete(content):
+    incomplete = (
+        CaseStudy.objects.published()
+        .annotate(
+            parties=Count("participations", distinct=True),
+            instruments_used=Count("instrument_uses", distinct=True),
+            theme_count=Count("themes", distinct=True),
+            citation_count=Count("citations", distinct=True),
+        )
+        .filter(
+            Q(parties__lt=2)
+            | Q(instruments_used__lt=1)
+            | Q(theme_count__lt=1)
+            | Q(citation_count__lt=1)
+        )
+    )
+    assert list(incomplete.values_list("slug", flat=True)) == []
+
+
+def test_every_chapeau_has_two_to_four_sentences(content):
+    sentence_end = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÉÀÈÊÎÔÛÇ«])")
+    wrong = {
+        case.slug: case.summary
+        for case in CaseStudy.objects.published()
+        if not 2 <= len(sentence_end.split(case.summary.strip())) <= 4
+    }
+    assert wrong == {}
+
+
+def test_every_citation_points_inside_its_document(content):
+    for citation in Citation.objects.select_related("source", "case"):
+        source = citation.source
+        assert source.line_count, source
+        assert citation.line_start and citation.line_end, citation.case.slug
+        assert 1 <= citation.line_start <= citation.line_end <= source.line_count, (
+            citation.case.slug,
+            citation.location,
+        )
+
+
+def test_the_five_sources_are_described(content):
+    sources = SourceDocument.objects.order_by("reference")
+    assert list(sources.values_list("reference", flat=True)) == ["000", "001", "002", "003", "004"]
+    for source in sources:
+        assert len(source.summary) > 200, source
+        assert source.key_figures.strip(), source
+    assert "173" in SourceDocument.objects.get(reference="003").key_figures
+    assert "268" in SourceDocument.objects.get(reference="002").key_figures
+
+
+def test_every_instrument_has_a_sourced_definition_and_example_cases(content):
+    for instrument in Instrument.objects.all():
+        assert len(instrument.definition) > 80, instrument.slug
+        assert "source" in instrument.definition, instrument.slug
+    assert Instrument.objects.get(slug="entente-intercommunale").legal_basis.startswith("Code")
+
+
+def test_no_orphan_instrument_or_theme(content):
+    published = Q(cases__publication_status="publie")
+    orphan_instruments = Instrument.objects.annotate(n=Count("cases", filter=published)).filter(n=0)
+    orphan_themes = Theme.objects.annotate(n=Count("cases", filter=published)).filter(n=0)
+    assert list(orphan_instruments.values_list("slug", flat=True)) == []
+    assert list(orphan_themes.values_list("slug", flat=True)) == []
+
+
+def test_no_two_territories_share_an_official_code(content):
+    sirens = (
+        Territory.objects.exclude(siren="").values("siren").annotate(n=Count("pk")).filter(n__gt=1)
+    )
+    codes = (
+        Territory.objects.exclude(insee_code="")
+        .values("kind", "insee_code")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert list(sirens) == [] and list(codes) == []
+
+
+def test_one_record_per_real_body_shared_across_sheets(content):
+    for slug in ["pnr-livradois-forez", "toulouse-metropole", "montpellier-mediterranee-metropole"]:
+        territory = Territory.objects.get(slug=slug)
+        assert territory.participations.values("case").distinct().count() >= 2, slug
+    assert Territory.objects.filter(name__icontains="Toulouse Métropole").count() == 1
+    assert Territory.objects.filter(name__icontains="Livradois-Forez", kind="pnr").count() == 1
+
+
+def test_lessons_are_categorised_success_factors_and_obstacles(content):
+    cases_with_lessons = CaseStudy.objects.filter(lessons__isnull=False).distinct().count()
+    assert cases_with_lessons >= 50
+    kinds = set(CaseStudy.objects.values_list("lessons__kind", flat=True)) - {None}
+    assert kinds == {"reussite", "frein"}
+
+
+def test_the_model_sheet_is_loaded_complete_and_published(content):
+    case = CaseStudy.objects.published().get(slug="grand-clermont-pnr-livradois-forez-pat")
+    assert case.participations.count() >= 2
+    assert case.participations.filter(territory__slug="pnr-livradois-forez").exists()
+    assert case.instrument_uses.filter(instrument__slug="projet-alimentaire-territorial").exists()
+    assert case.themes.filter(slug="alimentation-et-agriculture").exists()
+    assert {lesson.kind for lesson in case.lessons.all()} == {
+        LessonKind.SUCCESS,
+        LessonKind.OBSTACLE,
+    }
+    for citation in case.citations.select_related("source"):
+        assert citation.source.reference == "000"
+        assert 1 <= citation.line_start <= citation.line_end <= citation.source.line_count
+    petr = Territory.objects.get(slug="petr-grand-clermont")
+    assert petr.population == 423000
+    assert petr.members.count() == 4
+
+
+def test_geography_reference_holds_every_departement_and_region(content):
+    assert Territory.objects.departements().count() == 101
+    assert Territory.objects.regions().count() == 18
+    puy_de_dome = Territory.objects.get(slug="puy-de-dome")
+    assert puy_de_dome.insee_code == "63"
+    assert list(puy_de_dome.regions.values_list("insee_code", flat=True)) == ["84"]
