@@ -219,17 +219,26 @@ def test_absurd_year_is_refused_in_the_admin(staff_client):
     assert not CaseStudy.objects.exists()
 
 
-def test_publish_and_unpublish_actions(staff_client):
+def test_submit_publish_and_unpublish_actions(staff_client):
     draft = CaseStudyFactory(draft=True)
     changelist = reverse("admin:casestudies_casestudy_changelist")
-    response = staff_client.post(
-        changelist, {"action": "publish_selected", "_selected_action": [draft.pk]}, follow=True
-    )
-    assert "1 fiche publiée." in response.text
+
+    def act(action):
+        return staff_client.post(
+            changelist, {"action": action, "_selected_action": [draft.pk]}, follow=True
+        )
+
+    refused = act("publish_selected")
+    assert "seules les fiches « À relire » peuvent être publiées" in refused.text
+    draft.refresh_from_db()
+    assert draft.publication_status == PublicationStatus.DRAFT
+
+    assert "1 fiche soumise à relecture." in act("submit_for_review").text
+    assert "1 fiche publiée." in act("publish_selected").text
     draft.refresh_from_db()
     assert draft.is_published and draft.published_at is not None
 
-    staff_client.post(changelist, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
+    act("unpublish_selected")
     draft.refresh_from_db()
     assert draft.publication_status == PublicationStatus.DRAFT
 

@@ -1,11 +1,17 @@
 """Admin of case sheets: one page with inlines for parties, instruments, citations and lessons."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
-from casestudies import search
+from casestudies import search, workflow
+from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
     CaseStudy,
     Citation,
@@ -15,6 +21,8 @@ from casestudies.models import (
     PublicationStatus,
     TerritoryKind,
 )
+from casestudies.models.cases import SECTION_FIELDS
+from casestudies.richtext import render_markdown
 
 
 class FrenchUniqueFormSet(BaseInlineFormSet):
@@ -76,8 +84,15 @@ class TerritoryKindListFilter(admin.SimpleListFilter):
         return queryset
 
 
+MARKDOWN_HELP = _(
+    "Markdown simple : paragraphes séparés par une ligne vide, listes « - », **gras**, "
+    "*italique*, [lien](https://…). Le HTML est affiché tel quel, jamais interprété."
+)
+
+
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(VersionAdmin):
+    form = CaseStudyAdminForm
     list_display = [
         "title",
         "publication_status",
@@ -104,13 +119,20 @@ class CaseStudyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["themes"]
     filter_horizontal = ["cooperation_types"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "published_at",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "version",
+        "preview",
+    ]
     inlines = [ParticipationInline, InstrumentUseInline, CitationInline, LessonInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_for_review", "publish_selected", "unpublish_selected"]
     date_hierarchy = "updated_at"
     show_facets = admin.ShowFacets.ALWAYS
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary"]}),
+        (None, {"fields": ["title", "slug", "summary", "loaded_version"]}),
         (
             _("Classement"),
             {
@@ -122,45 +144,102 @@ class CaseStudyAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Sections de la fiche"), {"fields": list(SECTION_FIELDS)}),
         (
-            _("Sections de la fiche"),
-            {
-                "fields": [
-                    "territory_context",
-                    "history",
-                    "objectives",
-                    "actions",
-                    "governance",
-                    "means",
-                    "commentary",
-                    "further_info",
-                    "bibliography",
-                    "editorial_note",
-                ]
-            },
+            _("Aperçu des sections enregistrées"),
+            {"fields": ["preview"], "classes": ["collapse"]},
         ),
         (
             _("Publication"),
-            {"fields": ["publication_status", "published_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "publication_status",
+                    "published_at",
+                    ("created_at", "updated_at"),
+                    ("updated_by", "version"),
+                ]
+            },
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in ("summary", *SECTION_FIELDS):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = MARKDOWN_HELP
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if change:
+            # The form locked the row (select_for_update) while checking the version, so the
+            # next number can be computed here; a plain integer also keeps the history readable.
+            stored = CaseStudy.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            obj.version = (stored or 0) + 1
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("aperçu"))
+    def preview(self, obj):
+        """The saved sections as the public page renders them (sanitised Markdown)."""
+        if obj is None or obj.pk is None:
+            return _("L'aperçu apparaît après le premier enregistrement.")
+        parts = [(_("chapeau"), obj.summary), *obj.sections()]
+        return format_html_join(
+            "",
+            '<div class="markdown-preview"><h3>{}</h3>{}</div>',
+            ((str(label).capitalize(), mark_safe(render_markdown(text))) for label, text in parts),
+        ) or format_html("<p>{}</p>", _("Aucune section."))
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
 
     def changeform_view(self, request, *args, **kwargs):
         # The sheet and its inlines are saved one by one: re-index the sheet once.
         with search.deferred_refresh():
             return super().changeform_view(request, *args, **kwargs)
 
-    @admin.action(description=_("Publier les fiches sélectionnées"))
+    @admin.action(description=_("Soumettre à relecture"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        count = queryset.filter(publication_status=PublicationStatus.DRAFT).update(
+            publication_status=PublicationStatus.IN_REVIEW, version=F("version") + 1
+        )
+        self.message_user(
+            request,
+            ngettext("%d fiche soumise à relecture.", "%d fiches soumises à relecture.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publier les fiches relues"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = queryset.exclude(publication_status=PublicationStatus.PUBLISHED).publish()
+        if not workflow.can_publish(request.user):  # the action is hidden; a forged POST stops here
+            raise PermissionDenied
+        skipped = queryset.exclude(publication_status=PublicationStatus.IN_REVIEW).count()
+        count = queryset.filter(publication_status=PublicationStatus.IN_REVIEW).publish()
         self.message_user(
             request,
             ngettext("%d fiche publiée.", "%d fiches publiées.", count) % count,
             messages.SUCCESS,
         )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d fiche ignorée : seules les fiches « À relire » peuvent être publiées.",
+                    "%d fiches ignorées : seules les fiches « À relire » peuvent être publiées.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
 
-    @admin.action(description=_("Dépublier les fiches sélectionnées (retour en brouillon)"))
+    @admin.action(
+        description=_("Dépublier les fiches sélectionnées (retour en brouillon)"),
+        permissions=["publish"],
+    )
     def unpublish_selected(self, request, queryset):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
         count = queryset.filter(publication_status=PublicationStatus.PUBLISHED).unpublish()
         self.message_user(
             request,

@@ -3,15 +3,18 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 from casestudies.models import Organisation, Territory
+from casestudies.resources import OrganisationResource, TerritoryResource
 
 # Staff type "www.exemple.fr": assume HTTPS, as Django 6 will.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(ImportExportModelAdmin):
+    resource_classes = [TerritoryResource]
     list_display = ["name", "kind", "official_code", "population"]
     list_filter = ["kind", "regions"]
     search_fields = ["name", "slug", "siren", "insee_code"]
@@ -32,7 +35,8 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExportModelAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "acronym", "kind", "territory"]
     list_filter = ["kind"]
     list_select_related = ["territory"]

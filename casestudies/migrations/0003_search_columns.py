@@ -4,10 +4,11 @@
 text search configuration and the GIN indexes (nothing of the kind exists on SQLite)."""
 
 import django.contrib.postgres.search
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations, models
 
 POSTGRESQL_FORWARDS = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """
     DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
@@ -22,6 +23,7 @@ POSTGRESQL_FORWARDS = [
     "CREATE INDEX IF NOT EXISTS casestudy_search_text_trgm "
     "ON casestudies_casestudy USING gin (search_text gin_trgm_ops)",
 ]
+# The extensions stay on rollback: other database objects may use them.
 POSTGRESQL_BACKWARDS = [
     "DROP INDEX IF EXISTS casestudy_search_text_trgm",
     "DROP INDEX IF EXISTS casestudy_search_vector_gin",
@@ -51,8 +53,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        migrations.RunPython(run_on_postgresql(POSTGRESQL_FORWARDS[:2]), migrations.RunPython.noop),
         migrations.AddField(
             model_name="casestudy",
             name="search_text",
@@ -69,7 +70,7 @@ class Migration(migrations.Migration):
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(
-            run_on_postgresql(POSTGRESQL_FORWARDS), run_on_postgresql(POSTGRESQL_BACKWARDS)
+            run_on_postgresql(POSTGRESQL_FORWARDS[2:]), run_on_postgresql(POSTGRESQL_BACKWARDS)
         ),
         migrations.RunPython(index_existing_sheets, migrations.RunPython.noop),
     ]

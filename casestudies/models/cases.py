@@ -1,5 +1,6 @@
 """The case sheet ("fiche") and what hangs off it: parties, instruments, citations, lessons."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -73,10 +74,15 @@ class CaseStudyQuerySet(models.QuerySet):
             publication_status=PublicationStatus.PUBLISHED,
             published_at=Coalesce(F("published_at"), timezone.now()),
             updated_at=timezone.now(),
+            version=F("version") + 1,
         )
 
     def unpublish(self):
-        return self.update(publication_status=PublicationStatus.DRAFT, updated_at=timezone.now())
+        return self.update(
+            publication_status=PublicationStatus.DRAFT,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
 
 
 class CaseStudy(models.Model):
@@ -141,6 +147,17 @@ class CaseStudy(models.Model):
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("modifiée par"),
+    )
+    # Optimistic locking: the admin refuses a save based on an older version.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Search columns, derived from the sheet and its relations (see casestudies/search.py).
     search_title = models.TextField(editable=False, default="")
@@ -171,6 +188,7 @@ class CaseStudy(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["publication_status", "-published_at"])]
+        permissions = [("publish_casestudy", _("Peut publier et dépublier les fiches"))]
 
     def __str__(self):
         return self.title

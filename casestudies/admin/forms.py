@@ -1,0 +1,83 @@
+"""The sheet's change form: publication choices by role, and the no-lost-update check."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from casestudies import workflow
+from casestudies.models import CaseStudy
+
+
+class CaseStudyAdminForm(forms.ModelForm):
+    # The version the editor started from, sent back with the form.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    user = None  # set by CaseStudyAdmin.get_form
+
+    class Meta:
+        model = CaseStudy
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets choose the real fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.stored_status()
+        if "publication_status" in self.fields:
+            allowed = workflow.allowed_statuses(self.user, current)
+            field = self.fields["publication_status"]
+            field.choices = [(value, label) for value, label in field.choices if value in allowed]
+            if current is None:
+                field.initial = workflow.DRAFT
+        # The version stored now, not the one of the instance shown (a revert shows an old one).
+        self.fields["loaded_version"].initial = self.stored_version()
+
+    def stored(self):
+        if not self.instance.pk:
+            return None
+        return (
+            CaseStudy.objects.filter(pk=self.instance.pk)
+            .values("publication_status", "version", "updated_at", "updated_by__username")
+            .first()
+        )
+
+    def stored_status(self):
+        stored = self.stored()
+        return stored["publication_status"] if stored else None
+
+    def stored_version(self):
+        stored = self.stored()
+        return stored["version"] if stored else None
+
+    def clean_publication_status(self):
+        new = self.cleaned_data.get("publication_status")
+        try:
+            workflow.check_transition(self.user, self.stored_status(), new)
+        except PermissionDenied as error:
+            raise forms.ValidationError(str(error)) from None
+        return new
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Lock the row until the admin's transaction ends, so two saves cannot cross.
+            stored = (
+                CaseStudy.objects.select_for_update(of=("self",))
+                .filter(pk=self.instance.pk)
+                .values("version", "updated_at", "updated_by__username")
+                .first()
+            )
+            loaded = cleaned.get("loaded_version")
+            if stored and loaded is not None and loaded != stored["version"]:
+                raise forms.ValidationError(
+                    _(
+                        "Cette fiche a été modifiée par %(who)s le %(when)s pendant que vous "
+                        "l'éditiez. Vos changements n'ont pas été enregistrés : ouvrez la fiche "
+                        "à nouveau pour voir sa dernière version, puis refaites vos modifications."
+                    )
+                    % {
+                        "who": stored["updated_by__username"] or _("quelqu'un d'autre"),
+                        "when": formats.date_format(stored["updated_at"], "DATETIME_FORMAT"),
+                    },
+                    code="stale",
+                )
+        return cleaned
