@@ -15,13 +15,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# Open data packages (Etalab reference data, map outlines), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm est nécessaire (Node.js 18 ou plus) pour les données de référence."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 # Development mode on the embedded SQLite database, with the seed content.
 run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py import_reference --if-needed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Loads (idempotently) the catalogue content into the configured database.
@@ -39,4 +46,4 @@ test: lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -34,6 +34,20 @@ class FacetGroup:
         return any(value.selected for value in self.values)
 
 
+def count_each(queryset, matching, values) -> dict[str, int]:
+    """For each value, how many sheets of ``queryset`` ``matching([value])`` selects; one query."""
+    values = list(values)
+    if not values:
+        return {}
+    counts = queryset.order_by().aggregate(
+        **{
+            f"value_{index}": Count("pk", filter=Q(matching([value])))
+            for index, value in enumerate(values)
+        }
+    )
+    return {value: counts[f"value_{index}"] for index, value in enumerate(values)}
+
+
 def selection_without(filterset: CaseStudyFilterSet, base, facet_name: str):
     """``base`` filtered by the search, the years and every facet but ``facet_name``."""
     cleaned = filterset.cleaned
@@ -61,20 +75,11 @@ def facet_groups(filterset: CaseStudyFilterSet, base, result_count: int) -> list
         candidates = [(value, label) for value, label in choices if value not in selected]
         if selected:
             others = others.exclude(facet.matching(list(selected)))
-        counts = (
-            others.aggregate(
-                **{
-                    f"value_{index}": Count("pk", filter=Q(facet.matching([value])))
-                    for index, (value, _label) in enumerate(candidates)
-                }
-            )
-            if candidates
-            else {}
-        )
+        counts = count_each(others, facet.matching, [value for value, _label in candidates])
         offset = result_count if selected else 0
         values = []
-        for index, (value, label) in enumerate(candidates):
-            added = counts[f"value_{index}"]
+        for value, label in candidates:
+            added = counts[value]
             if added:
                 values.append(FacetValue(value, label, offset + added, selected=False))
         values += [

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from casestudies.views import cases, instruments, lessons, pages, sources, territories
+from casestudies.views import (
+    cases,
+    geography,
+    instruments,
+    lessons,
+    pages,
+    sources,
+    territories,
+)
 
 app_name = "casestudies"
 
@@ -24,4 +32,6 @@ urlpatterns = [
     path("thematiques/<slug:slug>/", instruments.ThemeDetailView.as_view(), name="theme-detail"),
     path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
+    path("carte/", geography.MapView.as_view(), name="map"),
+    path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
 ]

@@ -218,3 +218,9 @@ LOGGING = {
 
 # Public catalogue pagination.
 CASES_PER_PAGE = 20
+
+# Open data installed by `make install` (npm ci): map outlines of the départements.
+FRANCE_DEPARTEMENTS_SVG = os.environ.get(
+    "FRANCE_DEPARTEMENTS_SVG",
+    str(BASE_DIR / "node_modules" / "@svg-maps" / "france.departments" / "france.departments.svg"),
+)

@@ -13,6 +13,7 @@ from .choices import (
 )
 from .instruments import Instrument
 from .organisations import Organisation
+from .reference import EpciType, ReferenceArea, ReferenceKind
 from .sources import SourceDocument
 from .territories import Territory
 from .themes import CooperationType, LessonCategory, Theme
@@ -22,6 +23,7 @@ __all__ = [
     "Citation",
     "CooperationStatus",
     "CooperationType",
+    "EpciType",
     "Instrument",
     "InstrumentFamily",
     "InstrumentUse",
@@ -32,6 +34,8 @@ __all__ = [
     "OrganisationKind",
     "Participation",
     "PublicationStatus",
+    "ReferenceArea",
+    "ReferenceKind",
     "Role",
     "SourceDocument",
     "SourceKind",

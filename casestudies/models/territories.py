@@ -103,6 +103,15 @@ class Territory(models.Model):
     )
     website = models.URLField(_("site internet"), blank=True)
     description = models.TextField(_("présentation courte"), blank=True)
+    reference = models.ForeignKey(
+        "casestudies.ReferenceArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="territories",
+        verbose_name=_("fiche officielle"),
+        help_text=_("L'enregistrement du référentiel Etalab qui correspond à ce territoire."),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 

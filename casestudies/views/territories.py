@@ -3,7 +3,13 @@
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
-from casestudies.models import CaseStudy, Participation, PublicationStatus, Territory
+from casestudies.models import (
+    CaseStudy,
+    Participation,
+    PublicationStatus,
+    ReferenceKind,
+    Territory,
+)
 
 PUBLISHED_PARTICIPATION = Q(participations__case__publication_status=PublicationStatus.PUBLISHED)
 
@@ -45,11 +51,19 @@ def partners_of(territory: Territory, cases):
 class TerritoryDetailView(DetailView):
     template_name = "casestudies/territory_detail.html"
     context_object_name = "territory"
-    queryset = Territory.objects.prefetch_related("departements", "regions", "members", "groupings")
+    queryset = Territory.objects.select_related("reference").prefetch_related(
+        "departements", "regions", "members", "groupings"
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cases = CaseStudy.objects.published().involving_territory(self.object)
         context["cases"] = cases.with_related()
         context["partners"] = partners_of(self.object, cases.values("pk"))
+        official = self.object.reference
+        context["official"] = official
+        if official is not None and official.kind in {ReferenceKind.EPCI}:
+            context["official_communes"] = official.contains.filter(
+                kind=ReferenceKind.COMMUNE
+            ).count()
         return context
