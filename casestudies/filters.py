@@ -177,8 +177,9 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
             **kwargs,
         )
 
-    def apply(self, queryset, name, values):
-        return queryset.filter(self.facet.matching(values)) if values else queryset
+    # The hint tells the OpenAPI schema the type of each value (a slug or code).
+    def apply(self, queryset, name, value: str):
+        return queryset.filter(self.facet.matching(value)) if value else queryset
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -223,10 +224,10 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         return form
 
     # -- filtering ----------------------------------------------------------------------------
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value: str):
         return queryset.search(value)
 
-    def filter_nothing(self, queryset, name, value):
+    def filter_nothing(self, queryset, name, value: str):
         return queryset  # ordering is applied last, in filter_queryset
 
     def filter_queryset(self, queryset):
@@ -262,25 +263,45 @@ class CaseStudyFilterSet(django_filters.FilterSet):
     def selected(self, name) -> list[str]:
         return list(self.cleaned.get(name) or [])
 
-    def ignored(self) -> list[str]:
-        """French messages for every part of the query that was dropped."""
-        messages = []
+    def problems(self) -> list[tuple[str, str]]:
+        """What could not be used in the query, as (kind, French description) pairs.
+
+        Kinds: « too_long » (the search text was cut), « unknown » (values not in the
+        vocabulary), « invalid » (a value of the wrong form). The HTML list ignores them and
+        says so; the API refuses the request with a 400.
+        """
+        self.cleaned  # noqa: B018 - validation records the rejected values
+        problems = []
         raw_q = (self.data.get("q") or "") if self.data else ""
         if len(" ".join(raw_q.split())) > MAX_QUERY_LENGTH:
-            messages.append(
-                _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH}
+            problems.append(
+                ("too_long", _("La recherche dépasse %(n)s caractères.") % {"n": MAX_QUERY_LENGTH})
             )
         for field in self.form.fields.values():
             rejected = getattr(field, "rejected", None)
             if rejected:
-                messages.append(
-                    _("Valeur inconnue ignorée pour « %(filter)s » : %(values)s.")
-                    % {"filter": field.label, "values": ", ".join(rejected)}
-                )
+                text = _("Valeur inconnue pour « %(filter)s » : %(values)s.") % {
+                    "filter": field.label,
+                    "values": ", ".join(rejected),
+                }
+                problems.append(("unknown", text))
         for name, errors in self.form.errors.items():
             label = self.form.fields[name].label if name in self.form.fields else name
-            messages.append(
-                _("Filtre « %(filter)s » ignoré : %(error)s")
-                % {"filter": label, "error": " ".join(errors)}
-            )
+            text = _("Valeur invalide pour « %(filter)s » : %(error)s") % {
+                "filter": label,
+                "error": " ".join(errors),
+            }
+            problems.append(("invalid", text))
+        return problems
+
+    def ignored(self) -> list[str]:
+        """The problems as the HTML pages report them: dropped, or the search shortened."""
+        messages = []
+        for kind, text in self.problems():
+            if kind == "too_long":
+                messages.append(
+                    _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH}
+                )
+            else:
+                messages.append(_("Ignoré — %(problem)s") % {"problem": text})
         return messages

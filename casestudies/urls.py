@@ -1,9 +1,15 @@
 """Public URLs, in French and readable (see DOMAIN.md)."""
 
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
 
+from casestudies import feeds
+from casestudies.sitemaps import SITEMAPS
 from casestudies.views import (
     cases,
+    compare,
+    exports,
     geography,
     instruments,
     lessons,
@@ -17,6 +23,9 @@ app_name = "casestudies"
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("fiches/", cases.CaseListView.as_view(), name="case-list"),
+    path("fiches/export.csv", exports.CsvExportView.as_view(), name="case-export-csv"),
+    path("fiches/export.json", exports.JsonExportView.as_view(), name="case-export-json"),
+    path("fiches/flux/", feeds.LatestCasesFeed(), name="case-feed"),
     path("fiches/<slug:slug>/", cases.CaseDetailView.as_view(), name="case-detail"),
     path("territoires/", territories.TerritoryListView.as_view(), name="territory-list"),
     path(
@@ -28,10 +37,20 @@ urlpatterns = [
     path(
         "outils/<slug:slug>/", instruments.InstrumentDetailView.as_view(), name="instrument-detail"
     ),
+    path("outils/<slug:slug>/flux/", feeds.InstrumentCasesFeed(), name="instrument-feed"),
     path("thematiques/", instruments.ThemeListView.as_view(), name="theme-list"),
     path("thematiques/<slug:slug>/", instruments.ThemeDetailView.as_view(), name="theme-detail"),
+    path("thematiques/<slug:slug>/flux/", feeds.ThemeCasesFeed(), name="theme-feed"),
     path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
     path("carte/", geography.MapView.as_view(), name="map"),
     path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
+    path("comparer/", compare.CompareView.as_view(), name="compare"),
+    path("api/", include("casestudies.api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]

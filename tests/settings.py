@@ -14,3 +14,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests fire many API requests from one address; the throttle test lowers this on purpose.
+API_ANON_RATE = "100000/minute"
+# The schemathesis run calls the WSGI application as « localhost ».
+ALLOWED_HOSTS = ["localhost"]

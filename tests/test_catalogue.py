@@ -168,15 +168,15 @@ class TestBadInput:
         response = client.get(LIST, {"theme": ["inconnue", "mobilite"], "instrument": "zzz"})
         assert response.status_code == 200
         assert slugs(response) == {catalogue.brest.slug}
-        assert "Valeur inconnue ignorée pour « Thématique » : inconnue." in response.text
-        assert "Valeur inconnue ignorée pour « Outil de coopération » : zzz." in response.text
+        assert "Ignoré — Valeur inconnue pour « Thématique » : inconnue." in response.text
+        assert "Ignoré — Valeur inconnue pour « Outil de coopération » : zzz." in response.text
 
     def test_absurd_year_is_ignored_with_a_message(self, client, catalogue):
         response = client.get(LIST, {"year_min": "-5", "year_max": "abc"})
         assert response.status_code == 200
         assert response.context["paginator"].count == 4
-        assert "Filtre « Début à partir de » ignoré" in response.text
-        assert "Filtre « Début jusqu&#x27;en » ignoré" in response.text
+        assert "Ignoré — Valeur invalide pour « Début à partir de »" in response.text
+        assert "Ignoré — Valeur invalide pour « Début jusqu&#x27;en »" in response.text
 
     def test_oversized_search_is_shortened_with_a_message(self, client, catalogue):
         response = client.get(LIST, {"q": "réciprocité " + "x" * 5000})

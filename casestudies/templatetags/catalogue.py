@@ -1,17 +1,32 @@
 """Template helpers of the public catalogue."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from casestudies.richtext import render_markdown
 
 register = template.Library()
 
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
 
 @register.filter
 def markdown(text):
     """Render a sheet section (Markdown subset) to sanitised HTML."""
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def ld_json(data):
+    """A schema.org JSON-LD block; <, > and & are escaped as json_script does."""
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
 @register.filter

@@ -115,4 +115,35 @@ class CaseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["similar"] = similar_cases(self.object)
+        context["structured_data"] = structured_data(self.object, self.request)
         return context
+
+
+def structured_data(case, request):
+    """schema.org description of a sheet, for search engines (JSON-LD)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": case.title,
+        "description": case.summary,
+        "url": request.build_absolute_uri(case.get_absolute_url()),
+        "inLanguage": "fr",
+        "datePublished": case.published_at,
+        "dateModified": case.updated_at,
+        "about": [theme.name for theme in case.themes.all()],
+        "mentions": [
+            {
+                "@type": "Place" if p.territory_id else "Organization",
+                "name": str(p.party),
+            }
+            for p in case.participations.all()
+        ],
+        "isBasedOn": [
+            {
+                "@type": "CreativeWork",
+                "name": citation.source.title,
+                "publisher": citation.source.publisher,
+            }
+            for citation in case.citations.all()
+        ],
+    }

@@ -1,0 +1,141 @@
+"""Read-only API views. The sheets endpoint filters with the catalogue's one FilterSet."""
+
+from django.db.models import Count, Q
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+from casestudies.api import serializers
+from casestudies.filters import CaseStudyFilterSet
+from casestudies.models import (
+    CaseStudy,
+    Instrument,
+    PublicationStatus,
+    SourceDocument,
+    Territory,
+    Theme,
+)
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The HTML list ignores what it cannot use; the API says so with a 400 instead."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        problems = filterset.problems()
+        if problems:
+            raise ValidationError({"erreurs": [str(text) for _kind, text in problems]})
+        return filterset.qs
+
+
+class CataloguePagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw != "last" and not raw.isdigit():
+            raise ValidationError({"erreurs": [f"Numéro de page invalide : « {raw[:20]} »."]})
+        return raw
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = request.query_params.get(self.page_size_query_param)
+        if size is not None and not size.isdigit():
+            raise ValidationError({"erreurs": [f"Taille de page invalide : « {size[:20]} »."]})
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            raise NotFound("Cette page de résultats n'existe pas.") from error
+
+
+class SlugLookupMixin:
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    pagination_class = CataloguePagination
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Fiches publiées",
+        description="Mêmes paramètres que la page /fiches/ ; une valeur inconnue donne une 400.",
+    ),
+    retrieve=extend_schema(summary="Une fiche publiée, avec ses sections et enseignements"),
+)
+class CaseStudyViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [StrictFilterBackend]
+    filterset_class = CaseStudyFilterSet
+
+    def get_queryset(self):
+        return CaseStudy.objects.published().with_related()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.CaseStudyDetailSerializer
+        return serializers.CaseStudyListSerializer
+
+
+def published_count(path):
+    return Count(path, filter=Q(**{f"{path}__publication_status": PUBLISHED}), distinct=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Territoires qui prennent part à au moins une fiche publiée"),
+    retrieve=extend_schema(summary="Un territoire"),
+)
+class TerritoryViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.TerritorySerializer
+
+    def get_queryset(self):
+        return (
+            Territory.objects.annotate(case_count=published_count("participations__case"))
+            .filter(case_count__gt=0)
+            .prefetch_related("departements", "regions", "members")
+            .order_by("name")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Outils de coopération"),
+    retrieve=extend_schema(summary="Un outil de coopération"),
+)
+class InstrumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.InstrumentSerializer
+
+    def get_queryset(self):
+        return Instrument.objects.annotate(case_count=published_count("cases")).order_by(
+            "position", "name"
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Thématiques"), retrieve=extend_schema(summary="Une thématique")
+)
+class ThemeViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ThemeSerializer
+
+    def get_queryset(self):
+        return (
+            Theme.objects.annotate(case_count=published_count("cases"))
+            .select_related("parent")
+            .order_by("position", "name")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Documents sources"),
+    retrieve=extend_schema(summary="Un document source"),
+)
+class SourceDocumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.SourceDocumentSerializer
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(
+            case_count=published_count("citations__case")
+        ).order_by("reference", "title")
