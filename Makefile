@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test content lint clean
+.PHONY: install run test e2e content lint bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Interface translations (locale/*/LC_MESSAGES/django.po) compiled to .mo, which are not committed.
 install: $(VENV)/.installed node_modules/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt (GNU gettext) est nécessaire pour compiler les traductions : apt install gettext (Debian, Ubuntu) ou brew install gettext (macOS)."; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # Development mode on the embedded SQLite database, with the seed content.
 run: export DEBUG ?= 1
@@ -44,6 +47,24 @@ test: export DJANGO_SETTINGS_MODULE = tests.settings
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Browser tests (tests/e2e): journeys, axe-core and Nu Html Checker audits, in Debian's Chromium
+# (apt-get install chromium) driven by Playwright; the checker needs Java. On failure, screenshots
+# of each step go to test-artifacts/e2e/.
+e2e: export DJANGO_SETTINGS_MODULE = tests.settings
+e2e: install
+	$(BIN)/pytest tests/e2e -p no:cacheprovider
+
+# Benchmark (not a test): see docs/performance.md. BENCH_ARGS="--sizes 1000,10000" to shorten.
+bench: export DEBUG ?= 1
+bench: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Load test against gunicorn on 127.0.0.1 (needs DATABASE_URL; see docs/performance.md).
+loadtest: install
+	bash scripts/loadtest.sh
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -36,6 +36,7 @@ from casestudies.models import (
     Territory,
     Theme,
 )
+from casestudies.reference import normalise_placements
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 
@@ -119,6 +120,7 @@ class ContentLoader:
                     for entry in data.get(section) or []
                 ]
                 getattr(self, f"load_{section}")(entries)
+            normalise_placements()
         return self.report
 
     # -- helpers -----------------------------------------------------------------------------

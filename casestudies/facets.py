@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
 from casestudies.filters import FACETS, CaseStudyFilterSet
 
 
@@ -32,20 +30,6 @@ class FacetGroup:
     @property
     def has_selection(self):
         return any(value.selected for value in self.values)
-
-
-def count_each(queryset, matching, values) -> dict[str, int]:
-    """For each value, how many sheets of ``queryset`` ``matching([value])`` selects; one query."""
-    values = list(values)
-    if not values:
-        return {}
-    counts = queryset.order_by().aggregate(
-        **{
-            f"value_{index}": Count("pk", filter=Q(matching([value])))
-            for index, value in enumerate(values)
-        }
-    )
-    return {value: counts[f"value_{index}"] for index, value in enumerate(values)}
 
 
 def selection_without(filterset: CaseStudyFilterSet, base, facet_name: str):
@@ -75,11 +59,11 @@ def facet_groups(filterset: CaseStudyFilterSet, base, result_count: int) -> list
         candidates = [(value, label) for value, label in choices if value not in selected]
         if selected:
             others = others.exclude(facet.matching(list(selected)))
-        counts = count_each(others, facet.matching, [value for value, _label in candidates])
+        counts = facet.count(others)
         offset = result_count if selected else 0
         values = []
         for value, label in candidates:
-            added = counts[value]
+            added = counts.get(value, 0)
             if added:
                 values.append(FacetValue(value, label, offset + added, selected=False))
         values += [

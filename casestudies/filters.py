@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from casestudies.models import (
@@ -54,28 +55,66 @@ def coop_type_matching(slugs):
 
 
 def region_matching(slugs):
-    # A party is in a région if it is the région, is placed in it, or in one of its départements.
-    placed = (
-        Q(territory__kind=TerritoryKind.REGION, territory__slug__in=slugs)
-        | Q(territory__regions__slug__in=slugs)
-        | Q(territory__departements__regions__slug__in=slugs)
-    )
-    return Q(Exists(Participation.objects.filter(placed, case=OuterRef("pk"))))
+    # Placements are closed under containment (reference.normalise_placements): a party in a
+    # département is also in its région, and a région territory is in itself.
+    return exists(Participation, territory__regions__slug__in=slugs)
 
 
 def departement_matching(codes):
-    placed = Q(territory__kind=TerritoryKind.DEPARTEMENT, territory__insee_code__in=codes) | Q(
-        territory__departements__insee_code__in=codes
+    return exists(Participation, territory__departements__insee_code__in=codes)
+
+
+def grouped(relation, value_path: str, case_path: str) -> dict[str, int]:
+    """Distinct sheets per value of ``value_path``, in one GROUP BY query."""
+    rows = (
+        relation.values(value_path)
+        .annotate(sheets=Count(case_path, distinct=True))
+        .order_by()
+        .values_list(value_path, "sheets")
     )
-    return Q(Exists(Participation.objects.filter(placed, case=OuterRef("pk"))))
+    return {value: count for value, count in rows if value is not None}
+
+
+def count_by_relation(model, value_path, case_field="case"):
+    def count(cases):
+        return grouped(
+            model.objects.filter(**{f"{case_field}__in": cases.values("pk")}),
+            value_path,
+            case_field,
+        )
+
+    return count
+
+
+def count_themes(cases):
+    through = CaseStudy.themes.through.objects.filter(casestudy__in=cases.values("pk"))
+    counts = grouped(through, "theme__slug", "casestudy")
+    # A root theme counts the sheets of its sub-themes too, as theme_matching selects them.
+    roots = through.annotate(root=Coalesce("theme__parent__slug", "theme__slug"))
+    counts.update(grouped(roots, "root", "casestudy"))
+    return counts
+
+
+def count_field(field):
+    def count(cases):
+        return grouped(CaseStudy.objects.filter(pk__in=cases.values("pk")), field, "pk")
+
+    return count
 
 
 @dataclass(frozen=True)
 class Facet:
+    """One filter of the list: what it selects, how many sheets each value holds, its values.
+
+    ``matching(values)`` and ``count(cases)`` must agree: for every value v,
+    ``count(cases)[v] == cases.filter(matching([v])).count()`` (tests check it).
+    """
+
     name: str
     label: str
     matching: Callable[[list[str]], Q]
     choices: Callable[[], list[tuple[str, str]]]
+    count: Callable[[QuerySet], dict[str, int]]
 
 
 def model_choices(queryset, key="slug", label="name"):
@@ -93,30 +132,35 @@ FACETS = {
                 (theme.slug, f"— {theme.name}" if theme.parent_id else theme.name)
                 for theme in Theme.objects.order_by("position", "name")
             ],
+            count_themes,
         ),
         Facet(
             "instrument",
             _("Outil de coopération"),
             lambda values: exists(InstrumentUse, instrument__slug__in=values),
             model_choices(lambda: Instrument.objects.order_by("position", "name")),
+            count_by_relation(InstrumentUse, "instrument__slug"),
         ),
         Facet(
             "territory_kind",
             _("Type de territoire"),
             lambda values: exists(Participation, territory__kind__in=values),
             lambda: list(TerritoryKind.choices),
+            count_by_relation(Participation, "territory__kind"),
         ),
         Facet(
             "organisation_kind",
             _("Type d'organisation"),
             lambda values: exists(Participation, organisation__kind__in=values),
             lambda: list(OrganisationKind.choices),
+            count_by_relation(Participation, "organisation__kind"),
         ),
         Facet(
             "region",
             _("Région"),
             region_matching,
             model_choices(lambda: Territory.objects.regions().order_by("name")),
+            count_by_relation(Participation, "territory__regions__slug"),
         ),
         Facet(
             "departement",
@@ -125,24 +169,30 @@ FACETS = {
             model_choices(
                 lambda: Territory.objects.departements().order_by("insee_code"), key="insee_code"
             ),
+            count_by_relation(Participation, "territory__departements__insee_code"),
         ),
         Facet(
             "coop_type",
             _("Type de coopération"),
             coop_type_matching,
             model_choices(lambda: CooperationType.objects.order_by("position")),
+            count_by_relation(
+                CaseStudy.cooperation_types.through, "cooperationtype__slug", "casestudy"
+            ),
         ),
         Facet(
             "status",
             _("État de la coopération"),
             lambda values: Q(cooperation_status__in=values),
             lambda: list(CooperationStatus.choices),
+            count_field("cooperation_status"),
         ),
         Facet(
             "source",
             _("Document source"),
             lambda values: exists(Citation, source__slug__in=values),
             model_choices(lambda: SourceDocument.objects.order_by("reference"), label="title"),
+            count_by_relation(Citation, "source__slug"),
         ),
     ]
 }

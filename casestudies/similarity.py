@@ -1,57 +1,59 @@
 """« Fiches proches »: published sheets sharing the most instruments, themes and party kinds.
 
 Score = 3 × shared instruments + 2 × shared themes + 1 × shared kinds of party. Simple enough to be
-explained on the page next to each suggestion; computed in one query.
+explained on the page next to each suggestion. Each part is one GROUP BY over a relation table
+(no correlated subquery per sheet, which would not scale to a national catalogue), combined here.
 """
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from collections import Counter
 
-from casestudies.models import CaseStudy, InstrumentUse, Participation
+from django.db.models import Count
+
+from casestudies.models import CaseStudy, InstrumentUse, Participation, PublicationStatus
+
+WEIGHTS = {"shared_instruments": 3, "shared_themes": 2, "shared_kinds": 1}
 
 
-def shared_count(queryset, case_field: str, counted: str):
-    """Number of distinct ``counted`` values in ``queryset`` for the outer sheet (0 if none)."""
-    counts = (
-        queryset.filter(**{case_field: OuterRef("pk")})
+def shared(relation, counted: str, case_field: str = "case") -> Counter:
+    rows = (
+        relation.filter(**{f"{case_field}__publication_status": PublicationStatus.PUBLISHED})
         .values(case_field)
-        .order_by()
         .annotate(n=Count(counted, distinct=True))
-        .values("n")[:1]
+        .order_by()
+        .values_list(case_field, "n")
     )
-    return Coalesce(Subquery(counts), Value(0), output_field=IntegerField())
+    return Counter(dict(rows))
 
 
-def similar_cases(case: CaseStudy, limit: int = 5):
+def similar_cases(case: CaseStudy, limit: int = 5) -> list[CaseStudy]:
     """Up to ``limit`` published sheets with a positive score, best first (uses prefetched data)."""
     instrument_ids = [use.instrument_id for use in case.instrument_uses.all()]
     theme_ids = [theme.pk for theme in case.themes.all()]
     kinds = {p.party.kind for p in case.participations.all() if p.party is not None}
-    themes_through = CaseStudy.themes.through.objects
-    return (
-        CaseStudy.objects.published()
-        .exclude(pk=case.pk)
-        .annotate(
-            shared_instruments=shared_count(
-                InstrumentUse.objects.filter(instrument_id__in=instrument_ids), "case", "instrument"
-            ),
-            shared_themes=shared_count(
-                themes_through.filter(theme_id__in=theme_ids), "casestudy", "theme"
-            ),
-            shared_territory_kinds=shared_count(
-                Participation.objects.filter(territory__kind__in=kinds), "case", "territory__kind"
-            ),
-            shared_organisation_kinds=shared_count(
-                Participation.objects.filter(organisation__kind__in=kinds),
-                "case",
-                "organisation__kind",
-            ),
+    parts = {
+        "shared_instruments": shared(
+            InstrumentUse.objects.filter(instrument_id__in=instrument_ids), "instrument"
+        ),
+        "shared_themes": shared(
+            CaseStudy.themes.through.objects.filter(theme_id__in=theme_ids), "theme", "casestudy"
+        ),
+        "shared_kinds": shared(
+            Participation.objects.filter(territory__kind__in=kinds), "territory__kind"
         )
-        .annotate(
-            shared_kinds=F("shared_territory_kinds") + F("shared_organisation_kinds"),
-            score=3 * F("shared_instruments") + 2 * F("shared_themes") + F("shared_kinds"),
-        )
-        .filter(score__gt=0)
-        .order_by("-score", "title")
-        .only("title", "slug")[:limit]
-    )
+        + shared(Participation.objects.filter(organisation__kind__in=kinds), "organisation__kind"),
+    }
+    scores = Counter()
+    for name, counts in parts.items():
+        for pk, count in counts.items():
+            scores[pk] += WEIGHTS[name] * count
+    scores.pop(case.pk, None)
+    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[: limit * 4]
+    # [0] keeps one query even without candidates: the page's query count stays constant.
+    ids = [pk for pk, _ in best] or [0]
+    candidates = CaseStudy.objects.filter(pk__in=ids).only("title", "slug").in_bulk()
+    ranked = sorted(candidates.values(), key=lambda c: (-scores[c.pk], c.title))[:limit]
+    for other in ranked:
+        for name, counts in parts.items():
+            setattr(other, name, counts.get(other.pk, 0))
+        other.score = scores[other.pk]
+    return ranked

@@ -60,7 +60,7 @@ class PageSitemap(Sitemap):
             "casestudies:home", "casestudies:case-list", "casestudies:territory-list",
             "casestudies:instrument-list", "casestudies:theme-list", "casestudies:lesson-list",
             "casestudies:source-list", "casestudies:map", "casestudies:statistics",
-            "casestudies:api-docs",
+            "casestudies:api-docs", "casestudies:accessibility",
         ]  # fmt: skip
 
     def location(self, item):

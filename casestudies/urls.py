@@ -22,6 +22,7 @@ app_name = "casestudies"
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
+    path("sante/", pages.health, name="health"),
     path("fiches/", cases.CaseListView.as_view(), name="case-list"),
     path("fiches/export.csv", exports.CsvExportView.as_view(), name="case-export-csv"),
     path("fiches/export.json", exports.JsonExportView.as_view(), name="case-export-json"),
@@ -46,6 +47,11 @@ urlpatterns = [
     path("carte/", geography.MapView.as_view(), name="map"),
     path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
     path("comparer/", compare.CompareView.as_view(), name="compare"),
+    path(
+        "accessibilite/",
+        TemplateView.as_view(template_name="casestudies/accessibility.html"),
+        name="accessibility",
+    ),
     path("api/", include("casestudies.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

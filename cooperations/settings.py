@@ -132,6 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface language chosen with the switcher (content stays in French).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -222,6 +225,20 @@ LOGGING = {
     "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
 }
 
+# Cache of counts (facets, map, statistics, home) and of the API throttle. Local memory by
+# default; Redis, shared by every server process, when REDIS_URL or CACHE_URL is set.
+_CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+
 # Read-only JSON API (Django REST framework, OpenAPI by drf-spectacular).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
 REST_FRAMEWORK = {
@@ -234,8 +251,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API du catalogue des coopérations territoriales",
-    "DESCRIPTION": (
+    "TITLE": _("API du catalogue des coopérations territoriales"),
+    "DESCRIPTION": _(
         "Accès en lecture seule aux fiches publiées, territoires, outils de coopération, "
         "thématiques et documents sources. Les paramètres de /api/fiches/ sont ceux de la page "
         "/fiches/."

@@ -1,6 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import complete_case
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test rolls its data back, and with it the catalogue generation that keys cached
+    counts: start every test from an empty cache so no count leaks from one test to another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -246,7 +246,7 @@ def test_sheet_page_query_count_does_not_grow(client, db, django_assert_max_num_
     with CaptureQueriesContext(connection) as large:
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries) <= 12
+    assert len(large.captured_queries) == len(small.captured_queries) <= 13
 
 
 def test_similar_sheets_share_instruments_and_themes(client, catalogue):
@@ -255,3 +255,15 @@ def test_similar_sheets_share_instruments_and_themes(client, catalogue):
     assert similar[0] == catalogue.nantes  # same instrument, theme and kinds of party
     assert catalogue.draft not in similar
     assert "1 outil, 1 thématique" in response.text
+
+
+def test_long_result_lists_show_a_short_pagination(client, db, monkeypatch):
+    from casestudies.views.cases import CaseListView
+
+    monkeypatch.setattr(CaseListView, "paginate_by", 1)
+    for _ in range(12):
+        complete_case()
+    response = client.get(LIST, {"page": "6"})
+    pages = [str(item) for item in response.context["page_range"]]
+    assert pages == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert response.text.count('href="?page=') < 12

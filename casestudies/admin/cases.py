@@ -14,6 +14,7 @@ from casestudies import search, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
     CaseStudy,
+    CatalogueGeneration,
     Citation,
     InstrumentUse,
     Lesson,
@@ -203,6 +204,7 @@ class CaseStudyAdmin(VersionAdmin):
         count = queryset.filter(publication_status=PublicationStatus.DRAFT).update(
             publication_status=PublicationStatus.IN_REVIEW, version=F("version") + 1
         )
+        CatalogueGeneration.bump()
         self.message_user(
             request,
             ngettext("%d fiche soumise à relecture.", "%d fiches soumises à relecture.", count)

@@ -1,5 +1,6 @@
 """The API's human-readable documentation, rendered on the server from its OpenAPI schema."""
 
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 
@@ -22,7 +23,7 @@ def describe(schema: dict) -> list[dict]:
         return [
             {
                 "name": key,
-                "type": value.get("type") or "objet",
+                "type": value.get("type") or _("objet"),
                 "description": value.get("description", ""),
             }
             for key, value in properties.items()

@@ -4,6 +4,7 @@ Field names are stable: clients and spreadsheets depend on them. The CSV and JSO
 /fiches/ use CaseStudyListSerializer too, so every channel describes a sheet the same way.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,13 +43,15 @@ class NamedSlugSerializer(serializers.Serializer):
 
 class PartySerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
-    type = serializers.SerializerMethodField(help_text="« territoire » ou « organisation ».")
-    kind = serializers.SerializerMethodField(help_text="Code du type (petr, metropole, cluster…).")
+    type = serializers.SerializerMethodField(help_text=_("« territoire » ou « organisation »."))
+    kind = serializers.SerializerMethodField(
+        help_text=_("Code du type (petr, metropole, cluster…).")
+    )
     kind_label = serializers.SerializerMethodField()
     role_label = serializers.CharField(source="get_role_display")
     territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     official_code = serializers.SerializerMethodField(
-        help_text="SIREN ou code INSEE s'il est connu."
+        help_text=_("SIREN ou code INSEE s'il est connu.")
     )
 
     class Meta:
@@ -122,7 +125,7 @@ class CaseStudyListSerializer(serializers.ModelSerializer):
 
 class CaseStudyDetailSerializer(CaseStudyListSerializer):
     sections = serializers.SerializerMethodField(
-        help_text="Les sections de la fiche (Markdown simple), dans l'ordre du modèle de fiche."
+        help_text=_("Les sections de la fiche (Markdown simple), dans l'ordre du modèle de fiche.")
     )
     lessons = LessonSerializer(many=True)
 
@@ -136,13 +139,13 @@ class CaseStudyDetailSerializer(CaseStudyListSerializer):
 class TerritorySerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
     # Output only: a blank code is valid here, so the model's input patterns do not apply.
-    siren = serializers.CharField(read_only=True, help_text="SIREN, vide si inconnu.")
-    insee_code = serializers.CharField(read_only=True, help_text="Code INSEE, vide si inconnu.")
+    siren = serializers.CharField(read_only=True, help_text=_("SIREN, vide si inconnu."))
+    insee_code = serializers.CharField(read_only=True, help_text=_("Code INSEE, vide si inconnu."))
     kind_label = serializers.CharField(source="get_kind_display")
     departements = serializers.SlugRelatedField(slug_field="insee_code", many=True, read_only=True)
     regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     members = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    case_count = serializers.IntegerField(help_text="Nombre de fiches publiées.")
+    case_count = serializers.IntegerField(help_text=_("Nombre de fiches publiées."))
 
     class Meta:
         model = Territory
@@ -155,7 +158,7 @@ class TerritorySerializer(serializers.ModelSerializer):
 class InstrumentSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
     family_label = serializers.CharField(source="get_family_display")
-    case_count = serializers.IntegerField(help_text="Nombre de fiches publiées.")
+    case_count = serializers.IntegerField(help_text=_("Nombre de fiches publiées."))
 
     class Meta:
         model = Instrument
@@ -169,7 +172,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
 class ThemeSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    case_count = serializers.IntegerField(help_text="Nombre de fiches publiées.")
+    case_count = serializers.IntegerField(help_text=_("Nombre de fiches publiées."))
 
     class Meta:
         model = Theme
@@ -177,7 +180,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class SourceDocumentSerializer(serializers.ModelSerializer):
-    case_count = serializers.IntegerField(help_text="Nombre de fiches publiées qui le citent.")
+    case_count = serializers.IntegerField(help_text=_("Nombre de fiches publiées qui le citent."))
 
     class Meta:
         model = SourceDocument

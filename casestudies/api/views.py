@@ -1,6 +1,7 @@
 """Read-only API views. The sheets endpoint filters with the catalogue's one FilterSet."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -63,10 +64,10 @@ class SlugLookupMixin:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Fiches publiées",
-        description="Mêmes paramètres que la page /fiches/ ; une valeur inconnue donne une 400.",
+        summary=_("Fiches publiées"),
+        description=_("Mêmes paramètres que la page /fiches/ ; une valeur inconnue donne une 400."),
     ),
-    retrieve=extend_schema(summary="Une fiche publiée, avec ses sections et enseignements"),
+    retrieve=extend_schema(summary=_("Une fiche publiée, avec ses sections et enseignements")),
 )
 class CaseStudyViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [StrictFilterBackend]
@@ -86,8 +87,8 @@ def published_count(path):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Territoires qui prennent part à au moins une fiche publiée"),
-    retrieve=extend_schema(summary="Un territoire"),
+    list=extend_schema(summary=_("Territoires qui prennent part à au moins une fiche publiée")),
+    retrieve=extend_schema(summary=_("Un territoire")),
 )
 class TerritoryViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.TerritorySerializer
@@ -102,8 +103,8 @@ class TerritoryViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Outils de coopération"),
-    retrieve=extend_schema(summary="Un outil de coopération"),
+    list=extend_schema(summary=_("Outils de coopération")),
+    retrieve=extend_schema(summary=_("Un outil de coopération")),
 )
 class InstrumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.InstrumentSerializer
@@ -115,7 +116,8 @@ class InstrumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Thématiques"), retrieve=extend_schema(summary="Une thématique")
+    list=extend_schema(summary=_("Thématiques")),
+    retrieve=extend_schema(summary=_("Une thématique")),
 )
 class ThemeViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ThemeSerializer
@@ -129,8 +131,8 @@ class ThemeViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Documents sources"),
-    retrieve=extend_schema(summary="Un document source"),
+    list=extend_schema(summary=_("Documents sources")),
+    retrieve=extend_schema(summary=_("Un document source")),
 )
 class SourceDocumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SourceDocumentSerializer

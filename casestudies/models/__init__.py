@@ -11,6 +11,7 @@ from .choices import (
     SourceKind,
     TerritoryKind,
 )
+from .generation import CatalogueGeneration
 from .instruments import Instrument
 from .organisations import Organisation
 from .reference import EpciType, ReferenceArea, ReferenceKind
@@ -20,6 +21,7 @@ from .themes import CooperationType, LessonCategory, Theme
 
 __all__ = [
     "CaseStudy",
+    "CatalogueGeneration",
     "Citation",
     "CooperationStatus",
     "CooperationType",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casestudies.validators import YEAR_MAX, YEAR_MIN, year_validators
 
 from .choices import CooperationStatus, LessonKind, PublicationStatus, Role
+from .generation import CatalogueGeneration
 
 # Narrative sections in the order of the model sheet (Terres en villes, Grand Clermont).
 SECTION_FIELDS = (
@@ -70,6 +71,7 @@ class CaseStudyQuerySet(models.QuerySet):
 
     def publish(self):
         """Publish in one UPDATE, keeping the date of a first publication."""
+        CatalogueGeneration.bump()  # UPDATE sends no signal: cached counts must change here
         return self.update(
             publication_status=PublicationStatus.PUBLISHED,
             published_at=Coalesce(F("published_at"), timezone.now()),
@@ -78,6 +80,7 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def unpublish(self):
+        CatalogueGeneration.bump()
         return self.update(
             publication_status=PublicationStatus.DRAFT,
             updated_at=timezone.now(),

@@ -7,10 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies import search
+from casestudies.caching import cached, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseStudy
@@ -49,10 +52,45 @@ def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
     return chips
 
 
+class CachedPaginator(Paginator):
+    """Counts and page keys of a selection cached under the catalogue generation.
+
+    A repeated view of the same selection then costs a primary-key lookup for its 20 sheets
+    instead of filtering the whole catalogue again; any change to the catalogue invalidates it.
+    """
+
+    def __init__(self, object_list, per_page, cache_key):
+        super().__init__(object_list, per_page)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self):
+        return cached("list-count", self.cache_key, lambda: self.object_list.count())
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        keys = cached(
+            "list-page",
+            f"{self.cache_key}:{number}",
+            lambda: list(
+                self.object_list.values_list("pk", flat=True)[start : start + self.per_page]
+            ),
+        )
+        rows = {
+            case.pk: case
+            for case in self.object_list.model.objects.filter(pk__in=keys).with_related()
+        }
+        return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+
+
 class CaseListView(ListView):
     template_name = "casestudies/case_list.html"
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
+
+    def cache_key(self):
+        return query_key(self.request.GET)
 
     def get_queryset(self):
         self.base = CaseStudy.objects.published()
@@ -60,7 +98,7 @@ class CaseListView(ListView):
         return self.filterset.qs.with_related()
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        paginator = CachedPaginator(queryset, page_size, cache_key=self.cache_key())
         raw = self.request.GET.get("page", "1")
         try:
             number = int(raw)
@@ -89,12 +127,22 @@ class CaseListView(ListView):
             for case in context["cases"]:
                 case.highlight = search.highlight(case, q)
         count = context["paginator"].count
+        # First, last and neighbouring pages only: a national catalogue has thousands of pages.
+        context["page_range"] = list(
+            context["paginator"].get_elided_page_range(
+                context["page_obj"].number, on_each_side=2, on_ends=1
+            )
+        )
         context.update(
             filterset=filterset,
             q=q,
             sort=filterset.sort_key,
             sorts=[(key, label) for key, label in SORTS.items() if key != "pertinence" or q],
-            facets=facet_groups(filterset, self.base, count),
+            facets=cached(
+                "facets",
+                f"{get_language()}:{query_key(self.request.GET)}",
+                lambda: facet_groups(filterset, self.base, count),
+            ),
             chips=active_chips(filterset, self.request.GET),
             year_min=filterset.cleaned.get("year_min"),
             year_max=filterset.cleaned.get("year_max"),
@@ -114,7 +162,9 @@ class CaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["similar"] = similar_cases(self.object)
+        context["similar"] = cached(
+            "similar", str(self.object.pk), lambda: list(similar_cases(self.object))
+        )
         context["structured_data"] = structured_data(self.object, self.request)
         return context
 

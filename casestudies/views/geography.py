@@ -1,16 +1,18 @@
 """The map of France and the statistics: both count the sheets selected by the list's FilterSet."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from casestudies.facets import count_each
-from casestudies.filters import FACETS, CaseStudyFilterSet, departement_matching
+from casestudies.caching import cached, query_key
+from casestudies.filters import FACETS, CaseStudyFilterSet
 from casestudies.maps import CREDIT, france_map, shade_classes
 from casestudies.models import (
     CaseStudy,
     Instrument,
+    InstrumentUse,
     Participation,
     Territory,
     TerritoryKind,
@@ -57,7 +59,8 @@ class MapView(FilteredSelectionMixin, TemplateView):
             Territory.objects.departements().exclude(insee_code="").order_by("insee_code")
         )
         names = {d.insee_code: d.name for d in departements}
-        counts = count_each(selected, departement_matching, names)
+        key = query_key(self.request.GET)
+        counts = cached("map", key, lambda: FACETS["departement"].count(selected))
         outlines = france_map()
         shown = {o.code for o in outlines.outlines} if outlines else set()
         classes, legend = shade_classes({code: counts.get(code, 0) for code in shown})
@@ -67,7 +70,7 @@ class MapView(FilteredSelectionMixin, TemplateView):
             {
                 "code": code,
                 "name": names[code],
-                "count": counts[code],
+                "count": counts.get(code, 0),
                 "url": list_url(query, departement=code),
                 "on_map": code in shown,
             }
@@ -109,7 +112,7 @@ COLUMN_HEIGHT = 100
 
 def bar_rows(counts: dict, labels: dict, url_for) -> list[dict]:
     """Rows of a bar chart, biggest first, with each bar's share of the longest."""
-    rows = [(key, count) for key, count in counts.items() if count]
+    rows = [(key, count) for key, count in counts.items() if count and key in labels]
     highest = max((count for _key, count in rows), default=0)
     rows.sort(key=lambda item: (-item[1], str(labels[item[0]])))
     return [
@@ -135,15 +138,8 @@ class StatisticsView(FilteredSelectionMixin, TemplateView):
         instruments = {i.slug: i.name for i in Instrument.objects.all()}
         kinds = dict(TerritoryKind.choices)
 
-        theme_counts = count_each(selected, FACETS["theme"].matching, themes)
-        instrument_counts = count_each(selected, FACETS["instrument"].matching, instruments)
-        kind_counts = count_each(selected, FACETS["territory_kind"].matching, kinds)
-        by_year = dict(
-            selected.exclude(start_year__isnull=True)
-            .values_list("start_year")
-            .annotate(count=Count("pk"))
-            .order_by("start_year")
-        )
+        counts = cached("statistics", query_key(query), lambda: self.counts(selected))
+        theme_counts, instrument_counts, kind_counts, by_year, pairs = counts
         context.update(self.base_context(filterset, selected))
         context.update(
             charts=[
@@ -172,9 +168,37 @@ class StatisticsView(FilteredSelectionMixin, TemplateView):
             ],
             years=self.year_rows(by_year, query),
             years_width=max(len(by_year), 1) * COLUMN_WIDTH,
-            matrix=self.matrix(selected, themes, instruments, theme_counts, instrument_counts),
+            matrix=self.matrix(pairs, themes, instruments, theme_counts, instrument_counts),
         )
         return context
+
+    def counts(self, selected):
+        """Every count of the page, one GROUP BY query each."""
+        by_year = dict(
+            CaseStudy.objects.filter(pk__in=selected.values("pk"), start_year__isnull=False)
+            .values_list("start_year")
+            .annotate(count=Count("pk"))
+            .order_by("start_year")
+        )
+        # Theme (at root level, as the theme filter counts) × instrument, in one query.
+        pairs = (
+            InstrumentUse.objects.filter(case__in=selected.values("pk"))
+            .annotate(
+                root=Coalesce("case__themes__parent__slug", "case__themes__slug"),
+                instrument_slug=F("instrument__slug"),
+            )
+            .exclude(root__isnull=True)
+            .values("root", "instrument_slug")
+            .annotate(sheets=Count("case", distinct=True))
+            .order_by()
+        )
+        return (
+            FACETS["theme"].count(selected),
+            FACETS["instrument"].count(selected),
+            FACETS["territory_kind"].count(selected),
+            by_year,
+            {(row["root"], row["instrument_slug"]): row["sheets"] for row in pairs},
+        )
 
     def year_rows(self, by_year, query):
         highest = max(by_year.values(), default=0)
@@ -193,20 +217,11 @@ class StatisticsView(FilteredSelectionMixin, TemplateView):
             )
         return rows
 
-    def matrix(self, selected, themes, instruments, theme_counts, instrument_counts):
-        """Theme × instrument counts, in one query, for the themes and instruments present."""
+    def matrix(self, pairs, themes, instruments, theme_counts, instrument_counts):
+        """Theme × instrument counts for the themes and instruments present."""
         row_keys = [key for key in themes if theme_counts.get(key)]
         column_keys = [key for key in instruments if instrument_counts.get(key)]
-        pairs = [(t, i) for t in row_keys for i in column_keys]
-        theme_matching, instrument_matching = (
-            FACETS["theme"].matching,
-            FACETS["instrument"].matching,
-        )
-        counts = count_each(
-            selected,
-            lambda pair: theme_matching([pair[0][0]]) & instrument_matching([pair[0][1]]),
-            pairs,
-        )
+        counts = {(t, i): pairs.get((t, i), 0) for t in row_keys for i in column_keys}
         query = self.request.GET
         return {
             "columns": [(key, instruments[key]) for key in column_keys],

@@ -1,0 +1,32 @@
+"""``manage.py bench``: the benchmark of docs/performance.md (not a test)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from casestudies import benchmark
+
+
+class Command(BaseCommand):
+    help = "Mesure les pages à plusieurs tailles de catalogue synthétique et écrit un rapport JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="1000,10000,100000")
+        parser.add_argument("--runs", type=int, default=15)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--no-export", action="store_true")
+        parser.add_argument("--output", default="bench-report.json")
+
+    def handle(self, *args, sizes, runs, seed, no_export, output, **options):
+        if "testserver" not in settings.ALLOWED_HOSTS and "localhost" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+        bench = benchmark.Benchmark(
+            [int(size) for size in sizes.split(",")],
+            runs=runs,
+            seed=seed,
+            export=not no_export,
+            progress=self.stdout.write,
+        )
+        result = bench.run()
+        benchmark.save(result, output)
+        self.stdout.write(benchmark.table(result))
+        self.stdout.write(self.style.SUCCESS(f"Rapport écrit dans {output}"))
