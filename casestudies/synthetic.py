@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from casestudies import search
@@ -142,11 +143,39 @@ class SyntheticCatalogue:
 
     @staticmethod
     def clear():
-        """Remove everything generated (and only that)."""
+        """Remove everything generated (and only that), table by table.
+
+        Set-based deletes, children first: the ORM's cascade would load every row and send its
+        signals (search refresh, generation bump) one by one — hours for a national catalogue.
+        """
+        cases = CaseStudy.objects.filter(slug__startswith=PREFIX).values("pk")
+        territories = Territory.objects.filter(slug__startswith=PREFIX).values("pk")
+        organisations = Organisation.objects.filter(slug__startswith=PREFIX).values("pk")
+        placed = (
+            Territory.departements.through,
+            Territory.regions.through,
+            Territory.members.through,
+        )
+        steps = [
+            Participation.objects.filter(
+                Q(case__in=cases) | Q(territory__in=territories) | Q(organisation__in=organisations)
+            ),
+            *(model.objects.filter(case__in=cases) for model in (InstrumentUse, Citation, Lesson)),
+            CaseStudy.themes.through.objects.filter(casestudy__in=cases),
+            CaseStudy.cooperation_types.through.objects.filter(casestudy__in=cases),
+            *(
+                through.objects.filter(
+                    Q(from_territory__in=territories) | Q(to_territory__in=territories)
+                )
+                for through in placed
+            ),
+            CaseStudy.objects.filter(slug__startswith=PREFIX),
+            Organisation.objects.filter(slug__startswith=PREFIX),
+            Territory.objects.filter(slug__startswith=PREFIX),
+        ]
         with transaction.atomic():
-            CaseStudy.objects.filter(slug__startswith=PREFIX).delete()
-            Organisation.objects.filter(slug__startswith=PREFIX).delete()
-            Territory.objects.filter(slug__startswith=PREFIX).delete()
+            for queryset in steps:
+                queryset._raw_delete(queryset.db)  # set-based DELETE, no per-row signals
             CatalogueGeneration.bump()
 
     def run(self) -> Report:
