@@ -255,12 +255,13 @@ class SyntheticCatalogue:
     # -- sheets --------------------------------------------------------------------------------
     def generate_sheets(self, territories, organisations):
         rng = self.rng
-        instruments = list(Instrument.objects.values_list("pk", flat=True))
-        themes = list(Theme.objects.values_list("pk", flat=True))
-        types = list(CooperationType.objects.values_list("pk", flat=True))
-        categories = list(LessonCategory.objects.values_list("pk", flat=True))
-        sources = list(SourceDocument.objects.values_list("pk", "line_count"))
-        roles = list(Role)
+        # What sheets draw from, read once.
+        self.territories, self.organisations = territories, organisations
+        self.instruments = list(Instrument.objects.values_list("pk", flat=True))
+        self.themes = list(Theme.objects.values_list("pk", flat=True))
+        self.types = list(CooperationType.objects.values_list("pk", flat=True))
+        self.categories = list(LessonCategory.objects.values_list("pk", flat=True))
+        self.sources = list(SourceDocument.objects.values_list("pk", "line_count"))
         start = CaseStudy.objects.filter(slug__startswith=PREFIX).count()
         now = timezone.now()
         done = 0
@@ -292,17 +293,7 @@ class SyntheticCatalogue:
                     )
                 )
             cases = CaseStudy.objects.bulk_create(cases, batch_size=BATCH)
-            self.relations(
-                cases,
-                territories,
-                organisations,
-                instruments,
-                themes,
-                types,
-                categories,
-                sources,
-                roles,
-            )
+            self.relations(cases)
             done += size
             self.report.sheets = done
             self.progress(f"{done} fiches sur {self.sheets}…")
@@ -318,19 +309,11 @@ class SyntheticCatalogue:
                     [PREFIX + "%"],
                 )
 
-    def relations(
-        self,
-        cases,
-        territories,
-        organisations,
-        instruments,
-        themes,
-        types,
-        categories,
-        sources,
-        roles,
-    ):
+    def relations(self, cases):
         rng = self.rng
+        territories, organisations = self.territories, self.organisations
+        instruments, themes, types = self.instruments, self.themes, self.types
+        categories, sources, roles = self.categories, self.sources, list(Role)
         participations, uses, theme_links, type_links, lessons, citations = [], [], [], [], [], []
         theme_through = CaseStudy.themes.through
         type_through = CaseStudy.cooperation_types.through

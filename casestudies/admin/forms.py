@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from casestudies import workflow
@@ -31,7 +32,9 @@ class CaseStudyAdminForm(forms.ModelForm):
         # The version stored now, not the one of the instance shown (a revert shows an old one).
         self.fields["loaded_version"].initial = self.stored_version()
 
+    @cached_property
     def stored(self):
+        """The sheet as saved when the form was built (one query per form)."""
         if not self.instance.pk:
             return None
         return (
@@ -41,12 +44,10 @@ class CaseStudyAdminForm(forms.ModelForm):
         )
 
     def stored_status(self):
-        stored = self.stored()
-        return stored["publication_status"] if stored else None
+        return self.stored["publication_status"] if self.stored else None
 
     def stored_version(self):
-        stored = self.stored()
-        return stored["version"] if stored else None
+        return self.stored["version"] if self.stored else None
 
     def clean_publication_status(self):
         new = self.cleaned_data.get("publication_status")
