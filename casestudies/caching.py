@@ -6,12 +6,38 @@ backend or number of server processes.
 """
 
 import hashlib
+import threading
+from contextlib import contextmanager
 
 from django.core.cache import cache
 
 from casestudies.models import CatalogueGeneration
 
 TIMEOUT = 24 * 3600
+
+_pinned = threading.local()
+
+
+@contextmanager
+def one_generation():
+    """Within the block, every cached value is read under the generation read at its start.
+
+    A page built of several cached parts then reads the generation once, and its parts all
+    describe the same state of the catalogue.
+    """
+    if getattr(_pinned, "generation", None) is not None:  # nested: the outer block decides
+        yield
+        return
+    _pinned.generation = CatalogueGeneration.current()
+    try:
+        yield
+    finally:
+        _pinned.generation = None
+
+
+def current_generation() -> int:
+    pinned = getattr(_pinned, "generation", None)
+    return CatalogueGeneration.current() if pinned is None else pinned
 
 
 def query_key(query) -> str:
@@ -20,8 +46,13 @@ def query_key(query) -> str:
     return hashlib.sha1(repr(items).encode(), usedforsecurity=False).hexdigest()
 
 
+def text_key(text: str) -> str:
+    """A digest of any text, safe as a key for every cache backend."""
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def cached(name: str, key: str, compute):
-    full_key = f"catalogue:{name}:{CatalogueGeneration.current()}:{key}"
+    full_key = f"catalogue:{name}:{current_generation()}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

@@ -10,8 +10,18 @@ import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 
 from casestudies.api.serializers import CaseStudyListSerializer
+from casestudies.models import (
+    Citation,
+    CooperationStatus,
+    InstrumentUse,
+    OrganisationKind,
+    Participation,
+    Role,
+    TerritoryKind,
+)
 
 CHUNK_SIZE = 200
 
@@ -29,14 +39,60 @@ def rows(queryset, request):
         yield serializer.to_representation(case)
 
 
-def csv_row(case, request) -> list[str]:
+def for_csv(queryset):
+    """Only what a CSV line shows: no section texts, no lessons, names and kinds of parties."""
+    return queryset.only(
+        "slug", "title", "summary", "start_year", "end_year", "cooperation_status",
+        "published_at", "updated_at",
+    ).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("territory", "organisation").only(
+                "case_id", "role", "territory__name", "territory__kind",
+                "organisation__name", "organisation__acronym", "organisation__kind",
+            ),
+        ),
+        Prefetch("instrument_uses", queryset=InstrumentUse.objects.select_related("instrument")),
+        "themes",
+        "cooperation_types",
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+    )  # fmt: skip
+
+
+class ChoiceLabels:
+    """Labels of the choices a CSV line shows, translated once per export.
+
+    ``get_FOO_display()`` hashes every lazy label of the field's choices at each call: over a
+    whole catalogue that was most of the export's time.
+    """
+
+    def __init__(self):
+        def labels(choices):
+            return {value: str(label) for value, label in choices.choices}
+
+        self.role = labels(Role)
+        self.status = labels(CooperationStatus)
+        self.territory_kind = labels(TerritoryKind)
+        self.organisation_kind = labels(OrganisationKind)
+
+    def party(self, participation) -> str:
+        if participation.territory_id:
+            kind = participation.territory.kind
+            kind = self.territory_kind.get(kind, kind)
+        elif participation.organisation_id:
+            kind = participation.organisation.kind
+            kind = self.organisation_kind.get(kind, kind)
+        else:
+            kind = ""
+        role = self.role.get(participation.role, participation.role)
+        return f"{participation.party} ({kind}, {role})"
+
+
+def csv_row(case, request, labels: ChoiceLabels) -> list[str]:
     """One CSV line, straight from the sheet and its prefetched relations (no serializer:
     the export of a whole catalogue must stay fast). Lists become « ; »-separated values;
     the columns carry the same information as the API's fields."""
-    parties = "; ".join(
-        f"{p.party} ({p.party_kind_display}, {p.get_role_display()})"
-        for p in case.participations.all()
-    )
+    parties = "; ".join(labels.party(p) for p in case.participations.all())
     instruments = "; ".join(
         f"{u.instrument.name} ({u.signature_year})" if u.signature_year else u.instrument.name
         for u in case.instrument_uses.all()
@@ -56,7 +112,7 @@ def csv_row(case, request) -> list[str]:
         "; ".join(kind.name for kind in case.cooperation_types.all()),
         case.start_year,
         case.end_year,
-        case.get_cooperation_status_display(),
+        labels.status.get(case.cooperation_status, case.cooperation_status),
         sources,
         case.published_at.isoformat() if case.published_at else "",
         case.updated_at.isoformat() if case.updated_at else "",
@@ -74,9 +130,10 @@ class _Line:
 def stream_csv(queryset, request):
     writer = csv.writer(_Line())
     # A byte-order mark lets spreadsheet software recognise UTF-8 and keep the accents.
+    labels = ChoiceLabels()
     yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-    for case in queryset.with_related().iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(csv_row(case, request))
+    for case in for_csv(queryset).iterator(chunk_size=CHUNK_SIZE):
+        yield writer.writerow(csv_row(case, request, labels))
 
 
 def stream_json(queryset, request, count: int):

@@ -2,8 +2,10 @@
 
 - PostgreSQL: a stored, weighted ``tsvector`` (title A; chapeau and the names of parties,
   instruments and themes B; sections C) in the ``french_unaccent`` configuration created by
-  migration 0003, queried with ``websearch`` syntax and ranked with ``SearchRank``; trigram word
-  similarity on the folded text catches misspellings (« Gascone » finds « Gascogne »).
+  migration 0003, queried with ``websearch`` syntax and ranked with ``SearchRank``. A search
+  word found in no sheet is probably misspelt: the closest words of the catalogue's vocabulary
+  (``SearchWord``, trigram similarity) join the query as alternatives (« Gascone » finds
+  « Gascogne »), so that every search is one lookup in the GIN index of the vector.
 - SQLite: every word of the query must appear in the folded (lowercase, unaccented) text; title
   matches rank first.
 
@@ -18,16 +20,17 @@ import re
 import threading
 from contextlib import contextmanager
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    TrigramSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
 from django.utils.safestring import mark_safe
 
@@ -36,6 +39,17 @@ from casestudies.text import accent_insensitive_pattern, fold, words
 FTS_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MIN_TYPO_WORD_LENGTH = 4
+TYPO_ALTERNATIVES = 3
+LETTERS = re.compile(r"[a-z]+")
+
+# Adds the words of some sheets' folded text to the vocabulary (PostgreSQL).
+VOCABULARY_SQL = """
+    INSERT INTO casestudies_searchword (word)
+    SELECT DISTINCT token FROM casestudies_casestudy,
+        regexp_split_to_table(search_text, '[^a-z]+') AS token
+    WHERE length(token) BETWEEN 4 AND 40 AND ({where})
+    ON CONFLICT (word) DO NOTHING
+"""
 SNIPPET_WORDS = 35
 
 _state = threading.local()
@@ -85,6 +99,14 @@ def refresh(case_ids) -> None:
                 + SearchVector(Value(sections), weight="C", config=FTS_CONFIG)
             )
         CaseStudy.objects.filter(pk=case.pk).update(**values)
+    if is_postgresql():
+        record_vocabulary("id = ANY(%s)", [ids])
+
+
+def record_vocabulary(where: str, params) -> None:
+    """Adds the words of the sheets selected by the SQL condition ``where`` to the vocabulary."""
+    with connection.cursor() as cursor:
+        cursor.execute(VOCABULARY_SQL.format(where=where), params)
 
 
 def schedule_refresh(case_ids) -> None:
@@ -124,17 +146,59 @@ def search(queryset, text: str):
     if not terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if is_postgresql():
-        return _search_postgresql(queryset, text, terms)
+        return _search_postgresql(queryset, text)
     return _search_fallback(queryset, terms)
 
 
-def _search_postgresql(queryset, text, terms):
-    query = SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
-    typo_words = [term for term in terms if len(term) >= MIN_TYPO_WORD_LENGTH]
-    matches = Q(search_vector=query)
-    if typo_words:
-        matches |= reduce(and_, (Q(search_text__trigram_word_similar=w) for w in typo_words))
-    return queryset.filter(matches).annotate(
+def typo_alternatives(text: str) -> dict[str, list[str]]:
+    """For each word of ``text`` found in no sheet, the closest words of the vocabulary."""
+    from casestudies.models import SearchWord
+
+    candidates = {
+        token
+        for token in LETTERS.findall(fold(text))
+        if MIN_TYPO_WORD_LENGTH <= len(token) <= SearchWord.MAX_LENGTH
+    }
+    if not candidates:
+        return {}
+    known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    alternatives = {}
+    for token in sorted(candidates - known):
+        closest = (
+            SearchWord.objects.filter(word__trigram_similar=token)
+            .annotate(similarity=TrigramSimilarity("word", token))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:TYPO_ALTERNATIVES]
+        )
+        alternatives[token] = list(closest)
+    return alternatives
+
+
+def postgresql_query(text: str) -> SearchQuery:
+    """The full-text query of ``text``, with alternatives for its misspelt words.
+
+    Without misspelling, the visitor's ``websearch`` syntax (« "exact phrase" », « -word »,
+    « or ») is kept; otherwise every word must match, itself or one of its alternatives.
+    """
+    from casestudies.caching import cached, text_key
+
+    alternatives = cached("search-words", text_key(text), lambda: typo_alternatives(text))
+    if not any(alternatives.values()):
+        return SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
+
+    def word_query(word):
+        return SearchQuery(word, config=FTS_CONFIG, search_type="plain")
+
+    groups = [
+        reduce(or_, (word_query(w) for w in [token, *alternatives.get(token, [])]))
+        for token in LETTERS.findall(fold(text))
+    ]
+    return reduce(and_, groups)
+
+
+def _search_postgresql(queryset, text):
+    query = postgresql_query(text)
+    return queryset.filter(search_vector=query).annotate(
         rank=SearchRank(F("search_vector"), query)
         + Cast(TrigramWordSimilarity(fold(text), "search_title"), FloatField()) * Value(0.1)
     )

@@ -298,7 +298,9 @@ class SyntheticCatalogue:
             self.report.sheets = done
             self.progress(f"{done} fiches sur {self.sheets}…")
         if connection.vendor == "postgresql":
-            self.progress("Vecteurs de recherche…")
+            self.progress("Vecteurs et vocabulaire de recherche…")
+            new_rows = "slug LIKE %s AND search_vector IS NULL"
+            search.record_vocabulary(new_rows, [PREFIX + "%"])
             with connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE casestudies_casestudy SET search_vector = "

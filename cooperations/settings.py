@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "casestudies.context_processors.navigation",
             ],
         },
     },
@@ -225,8 +226,10 @@ LOGGING = {
     "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
 }
 
-# Cache of counts (facets, map, statistics, home) and of the API throttle. Local memory by
-# default; Redis, shared by every server process, when REDIS_URL or CACHE_URL is set.
+# Cache of counts (facets, map, statistics, home), of the list's rendered catalogue and of the
+# API throttle. Local memory by default (at most 1 000 entries a process: list pages weigh
+# ~100 kB); Redis, shared by every server process, when REDIS_URL or CACHE_URL is set.
+# CACHE_KEY_PREFIX separates several catalogues (or databases) sharing one Redis.
 _CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")
 CACHES = {
     "default": (
@@ -234,10 +237,11 @@ CACHES = {
         if _CACHE_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     )
 }
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
 
 # Read-only JSON API (Django REST framework, OpenAPI by drf-spectacular).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from casestudies.models import CaseStudy, CatalogueGeneration
 from tests.factories import complete_case
+from tests.pages import listed_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,41 @@ def test_facet_counts_are_cached_until_the_catalogue_changes(client, django_asse
 
     CaseStudy.objects.filter(pk=other.pk).unpublish()
     assert theme_count(client, slug) == 1
+
+
+def catalogue_part(response) -> str:
+    content = response.content.decode()
+    return content[content.index('<div class="catalogue">') : content.index("</main>")]
+
+
+def test_a_repeated_list_page_is_served_from_the_cache(client, django_assert_num_queries):
+    complete_case()
+    params = {"theme": "inconnue", "page": "deux"}
+    first = client.get(LIST, params)
+    with django_assert_num_queries(1):  # the catalogue generation, nothing else
+        again = client.get(LIST, params)
+    assert again.status_code == 200
+    assert catalogue_part(again) == catalogue_part(first)
+    assert "1 fiche" in catalogue_part(again)
+    # The warnings raised when the page was built are shown with the cached page too.
+    for response in (first, again):
+        assert "Ignoré" in response.text and "inconnue" in response.text
+        assert "Numéro de page « deux » invalide" in response.text
+
+
+def test_a_cached_list_page_follows_publication(client):
+    case = complete_case()
+    assert listed_cases(client.get(LIST)) == [(case.slug, case.title)]
+    CaseStudy.objects.filter(pk=case.pk).unpublish()
+    response = client.get(LIST)
+    assert listed_cases(response) == [] and "0 fiche" in response.text
+
+
+def test_a_missing_result_page_is_never_cached(client):
+    complete_case()
+    assert client.get(LIST, {"page": 5}).status_code == 404
+    assert client.get(LIST, {"page": 5}).status_code == 404
+    assert client.get(LIST, {"page": 1}).status_code == 200
 
 
 def test_every_kind_of_change_bumps_the_generation():

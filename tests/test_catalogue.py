@@ -5,8 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from casestudies import search
+from casestudies.models import SearchWord
 from tests.catalogue_fixtures import build_catalogue
 from tests.factories import complete_case
+from tests.pages import listed_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,7 @@ def slugs(response):
 
 
 def titles_in_order(response):
-    return [case.title for case in response.context["cases"]]
+    return [title for _slug, title in listed_cases(response)]
 
 
 class TestFilters:
@@ -142,6 +145,23 @@ class TestSearch:
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
     def test_a_misspelt_name_still_finds_the_sheet_on_postgresql(self, client, catalogue):
         assert catalogue.toulouse.slug in slugs(client.get(LIST, {"q": "Gascone"}))
+        # Every word still counts: the misspelt one through its alternatives.
+        assert slugs(client.get(LIST, {"q": "Gascone réciprocité"})) == {catalogue.toulouse.slug}
+        assert slugs(client.get(LIST, {"q": "Gascone Machecoul"})) == set()
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
+    def test_only_words_found_in_no_sheet_get_alternatives(self, catalogue):
+        alternatives = search.typo_alternatives("Gascone réciprocité")
+        assert list(alternatives) == ["gascone"]
+        assert alternatives["gascone"][0] == "gascogne"
+        assert search.typo_alternatives("zzqxw") == {"zzqxw": []}
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the vocabulary is PostgreSQL's")
+    def test_the_vocabulary_follows_the_sheets(self, catalogue):
+        retz = catalogue.territories.retz
+        retz.name = "PETR de Machecoul"
+        retz.save()
+        assert SearchWord.objects.filter(word="machecoul").exists()
 
     def test_search_combines_with_filters(self, client, catalogue):
         response = client.get(LIST, {"q": "réciprocité", "region": "occitanie"})

@@ -11,7 +11,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -21,6 +22,7 @@ from openapi_spec_validator import validate
 from casestudies.models import CaseStudy, Participation, Role, Territory
 from tests.catalogue_fixtures import build_catalogue
 from tests.factories import CaseStudyFactory, TerritoryFactory
+from tests.pages import listed_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def catalogue(db):
 
 def page_slugs(client, params):
     response = client.get(LIST, {**params, "page": 1})
-    return [case.slug for case in response.context["paginator"].object_list]
+    return [slug for slug, _title in listed_cases(response)]
 
 
 def read_csv(response):
@@ -108,6 +110,22 @@ def make_sheets(count, start=0):
     Participation.objects.bulk_create(
         Participation(case=case, territory=territory, role=Role.PORTEUR) for case in cases
     )
+
+
+def test_csv_export_reads_each_chunk_in_a_fixed_number_of_queries(client, db):
+    from casestudies.exports import CHUNK_SIZE
+
+    def export_queries():
+        with CaptureQueriesContext(connection) as context:
+            read_csv(client.get(CSV_EXPORT))
+        return len(context.captured_queries)
+
+    make_sheets(5)
+    one_chunk = export_queries()
+    make_sheets(CHUNK_SIZE - 5, start=5)  # still one chunk, 40 times the rows
+    assert export_queries() == one_chunk
+    make_sheets(1, start=CHUNK_SIZE)  # a second chunk: its sheets and their relations
+    assert export_queries() <= one_chunk + 6
 
 
 def peak_memory_of_export(client):

@@ -15,6 +15,7 @@ from .generation import CatalogueGeneration
 from .instruments import Instrument
 from .organisations import Organisation
 from .reference import EpciType, ReferenceArea, ReferenceKind
+from .search import SearchWord
 from .sources import SourceDocument
 from .territories import Territory
 from .themes import CooperationType, LessonCategory, Theme
@@ -39,6 +40,7 @@ __all__ = [
     "ReferenceArea",
     "ReferenceKind",
     "Role",
+    "SearchWord",
     "SourceDocument",
     "SourceKind",
     "Territory",

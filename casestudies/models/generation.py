@@ -4,7 +4,7 @@ It lives in the database, so it changes in the same transaction as the data (a r
 it) and every server process sees the same value.
 """
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 
 
@@ -19,8 +19,11 @@ class CatalogueGeneration(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        value = cls.objects.filter(pk=1).values_list("value", flat=True).first()
-        return value or 0
+        # Read on every cached page: plain SQL, a fraction of the ORM's cost to build a query.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls) -> None:

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies import search
-from casestudies.caching import cached, query_key
+from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseStudy
@@ -85,12 +87,43 @@ class CachedPaginator(Paginator):
 
 
 class CaseListView(ListView):
+    """The searchable, filterable list of published sheets.
+
+    Its catalogue part (filters with their counts, results, pages) depends only on the query
+    string, the interface language and the catalogue: it is rendered once per catalogue
+    generation and served from the cache afterwards, with the warnings it raised. The page
+    around it (header, language form with its CSRF token) is rendered for every request.
+    """
+
     template_name = "casestudies/case_list.html"
+    catalogue_template_name = "partials/_case_catalogue.html"
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
 
     def cache_key(self):
         return query_key(self.request.GET)
+
+    def get(self, request, *args, **kwargs):
+        with one_generation():
+            catalogue = cached(
+                "list-html", f"{get_language()}:{self.cache_key()}", self.render_catalogue
+            )
+        for text in catalogue["warnings"]:
+            messages.warning(request, text)
+        return self.render_to_response(
+            {"catalogue": mark_safe(catalogue["html"]), "q": catalogue["q"]}
+        )
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def render_catalogue(self) -> dict:
+        """The catalogue part of the page, for the cache (Http404 is raised, never cached)."""
+        self.warnings = []
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        html = render_to_string(self.catalogue_template_name, context, request=self.request)
+        return {"html": html, "q": context["q"], "warnings": self.warnings}
 
     def get_queryset(self):
         self.base = CaseStudy.objects.published()
@@ -103,9 +136,8 @@ class CaseListView(ListView):
         try:
             number = int(raw)
         except ValueError:
-            messages.warning(
-                self.request,
-                _("Numéro de page « %s » invalide : première page affichée.") % raw[:20],
+            self.warnings.append(
+                _("Numéro de page « %s » invalide : première page affichée.") % raw[:20]
             )
             number = 1
         try:
@@ -120,8 +152,7 @@ class CaseListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        for text in filterset.ignored():
-            messages.warning(self.request, text)
+        self.warnings.extend(str(text) for text in filterset.ignored())
         q = filterset.search_text
         if q:
             for case in context["cases"]:
