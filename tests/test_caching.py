@@ -94,3 +94,17 @@ def test_map_and_statistics_follow_publication(client):
     rows = {r["code"]: r["count"] for r in client.get("/carte/").context["rows"]}
     assert rows["29"] == 0
     assert client.get("/statistiques/").context["total"] == 0
+
+
+def test_api_pages_and_counts_follow_the_catalogue(client):
+    first, second = complete_case(), complete_case()
+    api = reverse("casestudies:api-case-list")
+    page_one = client.get(api, {"page_size": 1, "page": 1}).json()
+    page_two = client.get(api, {"page_size": 1, "page": 2}).json()
+    assert page_one["count"] == page_two["count"] == 2
+    slugs = {page_one["results"][0]["slug"], page_two["results"][0]["slug"]}
+    assert slugs == {first.slug, second.slug}
+    assert len(client.get(api).json()["results"]) == 2  # another page size, another key
+    CaseStudy.objects.filter(pk=first.pk).unpublish()
+    response = client.get(api, {"page_size": 1, "page": 1}).json()
+    assert response["count"] == 1 and response["results"][0]["slug"] == second.slug

@@ -1,5 +1,7 @@
 """Read-only API views. The sheets endpoint filters with the catalogue's one FilterSet."""
 
+from functools import partial
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -9,6 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from casestudies.api import serializers
+from casestudies.caching import one_generation, query_key
 from casestudies.filters import CaseStudyFilterSet
 from casestudies.models import (
     CaseStudy,
@@ -18,6 +21,7 @@ from casestudies.models import (
     Territory,
     Theme,
 )
+from casestudies.pagination import CachedPaginator
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -56,6 +60,17 @@ class CataloguePagination(PageNumberPagination):
             raise NotFound("Cette page de résultats n'existe pas.") from error
 
 
+class CasePagination(CataloguePagination):
+    """Sheets: count and page keys cached per selection, as on the list page."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = request.query_params.copy()
+        params.pop(self.page_query_param, None)
+        self.django_paginator_class = partial(CachedPaginator, cache_key=f"api:{query_key(params)}")
+        with one_generation():
+            return super().paginate_queryset(queryset, request, view)
+
+
 class SlugLookupMixin:
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -70,6 +85,7 @@ class SlugLookupMixin:
     retrieve=extend_schema(summary=_("Une fiche publiée, avec ses sections et enseignements")),
 )
 class CaseStudyViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = CasePagination
     filter_backends = [StrictFilterBackend]
     filterset_class = CaseStudyFilterSet
 

@@ -5,10 +5,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseStudy
+from casestudies.pagination import CachedPaginator
 from casestudies.similarity import similar_cases
 
 
@@ -52,38 +52,6 @@ def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
         if filterset.cleaned.get(name) is not None:
             chips.append(Chip(text % filterset.cleaned[name], url_without(name)))
     return chips
-
-
-class CachedPaginator(Paginator):
-    """Counts and page keys of a selection cached under the catalogue generation.
-
-    A repeated view of the same selection then costs a primary-key lookup for its 20 sheets
-    instead of filtering the whole catalogue again; any change to the catalogue invalidates it.
-    """
-
-    def __init__(self, object_list, per_page, cache_key):
-        super().__init__(object_list, per_page)
-        self.cache_key = cache_key
-
-    @cached_property
-    def count(self):
-        return cached("list-count", self.cache_key, lambda: self.object_list.count())
-
-    def page(self, number):
-        number = self.validate_number(number)
-        start = (number - 1) * self.per_page
-        keys = cached(
-            "list-page",
-            f"{self.cache_key}:{number}",
-            lambda: list(
-                self.object_list.values_list("pk", flat=True)[start : start + self.per_page]
-            ),
-        )
-        rows = {
-            case.pk: case
-            for case in self.object_list.model.objects.filter(pk__in=keys).with_related()
-        }
-        return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
 
 
 class CaseListView(ListView):
