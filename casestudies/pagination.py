@@ -1,4 +1,4 @@
-"""Pages of a selection of sheets whose count and keys are cached (list page and API)."""
+"""Pages of a selection whose count and keys are cached (sheets: list page and API; lessons)."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -11,11 +11,16 @@ class CachedPaginator(Paginator):
 
     A repeated view of the same selection then costs a primary-key lookup for its 20 sheets
     instead of filtering the whole catalogue again; any change to the catalogue invalidates it.
+    ``fetch(keys)`` loads the rows of a page with what the page shows (by default, sheets with
+    their relations); ``cache_key`` must identify the selection and its order.
     """
 
-    def __init__(self, object_list, per_page, cache_key):
+    def __init__(self, object_list, per_page, cache_key, fetch=None):
         super().__init__(object_list, per_page)
         self.cache_key = cache_key
+        self.fetch = fetch or (
+            lambda keys: self.object_list.model.objects.filter(pk__in=keys).with_related()
+        )
 
     @cached_property
     def count(self):
@@ -31,8 +36,5 @@ class CachedPaginator(Paginator):
                 self.object_list.values_list("pk", flat=True)[start : start + self.per_page]
             ),
         )
-        rows = {
-            case.pk: case
-            for case in self.object_list.model.objects.filter(pk__in=keys).with_related()
-        }
+        rows = {row.pk: row for row in self.fetch(keys)}
         return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)

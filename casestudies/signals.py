@@ -1,5 +1,5 @@
 """Keep each sheet's search columns current when the sheet or what it shows changes, and bump
-the catalogue generation (the key of cached counts) on any change to what pages count."""
+the catalogue generation (the key of cached counts and pages) on any change to what they show."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -9,10 +9,14 @@ from casestudies.models import (
     CaseStudy,
     CatalogueGeneration,
     Citation,
+    CooperationType,
     Instrument,
     InstrumentUse,
+    Lesson,
+    LessonCategory,
     Organisation,
     Participation,
+    SourceDocument,
     Territory,
     Theme,
 )
@@ -75,6 +79,11 @@ COUNTED = [
     Organisation,
     Instrument,
     Theme,
+    # Shown by cached pages: labels of the list's filters, the lessons page.
+    CooperationType,
+    SourceDocument,
+    Lesson,
+    LessonCategory,
 ]
 COUNTED_RELATIONS = [
     CaseStudy.themes.through,

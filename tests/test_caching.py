@@ -81,6 +81,17 @@ def test_every_kind_of_change_bumps_the_generation():
     assert CatalogueGeneration.current() > now
 
 
+def test_renaming_a_filter_value_renews_the_cached_list(client):
+    case = complete_case()
+    source = case.citations.get().source
+    source.title = "Rapport initial"
+    source.save()
+    assert "Rapport initial" in client.get(LIST).text
+    source.title = "Rapport renommé pour le test"
+    source.save()
+    assert "Rapport renommé pour le test" in client.get(LIST).text
+
+
 def test_map_and_statistics_follow_publication(client):
     case = complete_case()
     territory = case.participations.filter(territory__isnull=False).first().territory

@@ -1,12 +1,38 @@
 """Instruments (outils de coopération) and themes, each with their published sheets."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import Case, Count, Q, Value, When
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from casestudies.filters import theme_matching
-from casestudies.models import CaseStudy, Instrument, InstrumentFamily, PublicationStatus, Theme
+from casestudies.caching import cached
+from casestudies.filters import exists, theme_matching
+from casestudies.models import (
+    CaseStudy,
+    Instrument,
+    InstrumentFamily,
+    InstrumentUse,
+    PublicationStatus,
+    Theme,
+)
 
 PUBLISHED = Q(cases__publication_status=PublicationStatus.PUBLISHED)
+
+
+def first_sheets(cases, facet: str, slug: str) -> dict:
+    """The first sheets (by title) of a selection, its size and its page in the catalogue.
+
+    An instrument or a theme of a national catalogue gathers thousands of sheets: its page
+    shows the first ones and links to the paginated, filterable list for the rest.
+    """
+    size = settings.CASES_PER_PAGE
+    return {
+        "cases": cases.with_related().order_by("title")[:size],
+        "case_total": cached(f"{facet}-sheets", slug, cases.count),
+        "all_cases_url": reverse("casestudies:case-list") + "?" + urlencode({facet: slug}),
+    }
 
 
 class InstrumentListView(ListView):
@@ -29,7 +55,8 @@ class InstrumentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cases"] = self.object.cases.published().with_related()
+        cases = CaseStudy.objects.published().filter(exists(InstrumentUse, instrument=self.object))
+        context.update(first_sheets(cases, "instrument", self.object.slug))
         return context
 
 
@@ -51,10 +78,6 @@ class ThemeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A root theme shows the sheets of its sub-themes too, as the list filter does.
-        context["cases"] = (
-            CaseStudy.objects.published()
-            .filter(theme_matching([self.object.slug]))
-            .with_related()
-            .order_by("title")
-        )
+        cases = CaseStudy.objects.published().filter(theme_matching([self.object.slug]))
+        context.update(first_sheets(cases, "theme", self.object.slug))
         return context

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from casestudies.caching import one_generation, query_key
 from casestudies.filters import theme_matching
 from casestudies.models import CaseStudy, Lesson, LessonCategory, LessonKind, Theme
+from casestudies.pagination import CachedPaginator
 
 
 class LessonFilterForm(forms.Form):
@@ -34,6 +36,23 @@ class LessonFilterForm(forms.Form):
 class LessonListView(ListView):
     template_name = "casestudies/lesson_list.html"
     context_object_name = "lessons"
+    paginate_by = 50  # a national catalogue holds hundreds of thousands of lessons
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        params = self.request.GET.copy()
+        params.pop(self.page_kwarg, None)
+        return CachedPaginator(
+            queryset,
+            per_page,
+            cache_key=f"lessons:{query_key(params)}",
+            fetch=lambda keys: Lesson.objects.filter(pk__in=keys).select_related(
+                "category", "case"
+            ),
+        )
+
+    def get(self, request, *args, **kwargs):
+        with one_generation():
+            return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.form = LessonFilterForm(self.request.GET)
@@ -60,4 +79,9 @@ class LessonListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
+        context["page_range"] = list(
+            context["paginator"].get_elided_page_range(
+                context["page_obj"].number, on_each_side=2, on_ends=1
+            )
+        )
         return context

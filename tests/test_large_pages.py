@@ -1,0 +1,56 @@
+"""Pages that gather many sheets or lessons stay bounded: first sheets, then the list; pages."""
+
+import pytest
+
+from tests.factories import (
+    CaseStudyFactory,
+    InstrumentFactory,
+    InstrumentUseFactory,
+    LessonFactory,
+    ThemeFactory,
+)
+from tests.pages import listed_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_instrument_page_shows_the_first_sheets_and_links_to_all(client):
+    instrument = InstrumentFactory(slug="entente")
+    for n in range(23):
+        InstrumentUseFactory(case=CaseStudyFactory(title=f"Fiche {n:02d}"), instrument=instrument)
+    response = client.get(instrument.get_absolute_url())
+    titles = [title for _slug, title in listed_cases(response)]
+    assert titles == [f"Fiche {n:02d}" for n in range(20)]
+    assert "Les 20 premières fiches sur 23." in response.text
+    assert 'href="/fiches/?instrument=entente"' in response.text
+
+
+def test_a_theme_page_without_more_sheets_has_no_link_to_the_list(client):
+    theme = ThemeFactory(slug="mobilite-test")
+    for n in range(3):
+        CaseStudyFactory(title=f"Fiche {n}").themes.add(theme)
+    response = client.get(theme.get_absolute_url())
+    assert len(listed_cases(response)) == 3
+    assert "?theme=mobilite-test" not in response.text
+
+
+def test_lessons_come_in_pages_of_fifty(client):
+    case = CaseStudyFactory()
+    for n in range(55):
+        LessonFactory(case=case, text=f"Enseignement numéro {n:02d}.", position=n)
+    first = client.get("/enseignements/")
+    assert "55 enseignements" in first.text
+    assert first.text.count("Enseignement numéro") == 50
+    second = client.get("/enseignements/", {"page": 2})
+    assert second.text.count("Enseignement numéro") == 5
+    assert client.get("/enseignements/", {"page": 3}).status_code == 404
+    assert client.get("/enseignements/", {"page": "trois"}).status_code == 404
+
+
+def test_a_lesson_page_follows_the_catalogue(client):
+    case = CaseStudyFactory()
+    LessonFactory(case=case, text="Un premier enseignement.")
+    assert "1 enseignement" in client.get("/enseignements/").text
+    LessonFactory(case=case, text="Un second enseignement.")
+    response = client.get("/enseignements/")
+    assert "2 enseignements" in response.text and "Un second enseignement." in response.text
