@@ -41,8 +41,9 @@ def current_generation() -> int:
 
 
 def query_key(query) -> str:
-    """A stable digest of a query string (same parameters in any order: same key)."""
-    items = sorted((key, value) for key in query for value in query.getlist(key))
+    """A stable digest of a query string: parameters in any order give the same key, but the
+    values of one parameter keep their order (the last ``page`` or ``sort`` is the one used)."""
+    items = sorted((key, values) for key, values in query.lists())
     return hashlib.sha1(repr(items).encode(), usedforsecurity=False).hexdigest()
 
 
@@ -51,10 +52,13 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def cached(name: str, key: str, compute):
+def cached(name: str, key: str, compute, store_if=None):
+    """The value of ``compute()`` for ``key``, from the cache under the current generation;
+    a computed value is stored unless ``store_if(value)`` is false."""
     full_key = f"catalogue:{name}:{current_generation()}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, TIMEOUT)
+        if store_if is None or store_if(value):
+            cache.set(full_key, value, TIMEOUT)
     return value

@@ -285,13 +285,14 @@ class CaseStudyFilterSet(django_filters.FilterSet):
 
     def order(self, queryset):
         sort = self.sort_key
+        # The primary key breaks ties: pages computed at different times never overlap.
         if sort == "pertinence":
-            return queryset.order_by("-rank", "title")
+            return queryset.order_by("-rank", "title", "pk")
         if sort == "recent":
-            return queryset.order_by("-published_at", "title")
+            return queryset.order_by("-published_at", "title", "pk")
         if sort == "annee":
-            return queryset.order_by(F("start_year").desc(nulls_last=True), "title")
-        return queryset.order_by("title")
+            return queryset.order_by(F("start_year").desc(nulls_last=True), "title", "pk")
+        return queryset.order_by("title", "pk")
 
     # -- what the page needs to know ------------------------------------------------------------
     @property

@@ -20,7 +20,6 @@ import re
 import threading
 from contextlib import contextmanager
 from functools import reduce
-from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -40,7 +39,9 @@ FTS_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MIN_TYPO_WORD_LENGTH = 4
 TYPO_ALTERNATIVES = 3
-LETTERS = re.compile(r"[a-z]+")
+QUOTED = re.compile(r'"[^"]*"?')
+# A word of letters standing alone: not after « - » (exclusion, compound) nor inside a word.
+FREE_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
 # Adds the words of some sheets' folded text to the vocabulary (PostgreSQL).
 VOCABULARY_SQL = """
@@ -74,7 +75,7 @@ def document_parts(case) -> tuple[str, str, str]:
     return case.title, middle, sections
 
 
-def refresh(case_ids) -> None:
+def refresh(case_ids, bump: bool = True) -> None:
     from casestudies.models import CaseStudy
 
     ids = [pk for pk in set(case_ids) if pk is not None]
@@ -101,6 +102,12 @@ def refresh(case_ids) -> None:
         CaseStudy.objects.filter(pk=case.pk).update(**values)
     if is_postgresql():
         record_vocabulary("id = ANY(%s)", [ids])
+    if bump:
+        # Refreshes may run after the commit that changed the sheets (deferred_refresh): pages
+        # cached in between describe the old index, under a generation this bump retires.
+        from casestudies.models import CatalogueGeneration
+
+        CatalogueGeneration.bump()
 
 
 def record_vocabulary(where: str, params) -> None:
@@ -150,50 +157,73 @@ def search(queryset, text: str):
     return _search_fallback(queryset, terms)
 
 
-def typo_alternatives(text: str) -> dict[str, list[str]]:
-    """For each word of ``text`` found in no sheet, the closest words of the vocabulary."""
+def misspelling_candidates(text: str) -> set[str]:
+    """Words of ``text`` that may get alternatives: plain words of letters, outside quotes,
+    not excluded (« -mot ») nor part of a compound (« auvergne-rhone »), not « or »."""
     from casestudies.models import SearchWord
 
-    candidates = {
-        token
-        for token in LETTERS.findall(fold(text))
-        if MIN_TYPO_WORD_LENGTH <= len(token) <= SearchWord.MAX_LENGTH
+    unquoted = QUOTED.sub(" ", fold(text))
+    return {
+        word
+        for word in FREE_WORD.findall(unquoted)
+        if MIN_TYPO_WORD_LENGTH <= len(word) <= SearchWord.MAX_LENGTH
     }
+
+
+def typo_alternatives(text: str) -> dict[str, list[str]]:
+    """For each candidate word of ``text`` found in no sheet, the closest words of the
+    vocabulary (an empty list when none is close enough)."""
+    from casestudies.models import SearchWord
+
+    candidates = misspelling_candidates(text)
     if not candidates:
         return {}
     known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
     alternatives = {}
-    for token in sorted(candidates - known):
+    for word in sorted(candidates - known):
         closest = (
-            SearchWord.objects.filter(word__trigram_similar=token)
-            .annotate(similarity=TrigramSimilarity("word", token))
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
             .order_by("-similarity", "word")
             .values_list("word", flat=True)[:TYPO_ALTERNATIVES]
         )
-        alternatives[token] = list(closest)
+        alternatives[word] = list(closest)
     return alternatives
 
 
 def postgresql_query(text: str) -> SearchQuery:
-    """The full-text query of ``text``, with alternatives for its misspelt words.
-
-    Without misspelling, the visitor's ``websearch`` syntax (« "exact phrase" », « -word »,
-    « or ») is kept; otherwise every word must match, itself or one of its alternatives.
-    """
+    """The full-text query of ``text`` (``websearch`` syntax: « "exact phrase" », « -word »,
+    « or »), in which each misspelt word becomes itself OR its closest words."""
     from casestudies.caching import cached, text_key
 
     alternatives = cached("search-words", text_key(text), lambda: typo_alternatives(text))
-    if not any(alternatives.values()):
+    misspelt = {word: closest for word, closest in alternatives.items() if closest}
+    if not misspelt:
         return SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
+    corrected = cached("search-query", text_key(text), lambda: corrected_tsquery(text, misspelt))
+    # Already normalised lexemes: the « simple » configuration keeps them as they are.
+    return SearchQuery(corrected, config="simple", search_type="raw")
 
-    def word_query(word):
-        return SearchQuery(word, config=FTS_CONFIG, search_type="plain")
 
-    groups = [
-        reduce(or_, (word_query(w) for w in [token, *alternatives.get(token, [])]))
-        for token in LETTERS.findall(fold(text))
-    ]
-    return reduce(and_, groups)
+def corrected_tsquery(text: str, misspelt: dict[str, list[str]]) -> str:
+    """PostgreSQL's own parse of ``text`` (``websearch_to_tsquery``), each misspelt word's
+    lexeme replaced by the group of its own and its alternatives' lexemes:
+    « gascone or retz » → ``( 'gascon' | 'gascogn' ) | 'retz'``."""
+    words = sorted({w for word, closest in misspelt.items() for w in [word, *closest]})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [FTS_CONFIG, text])
+        parsed = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT w, plainto_tsquery(%s::regconfig, w)::text FROM unnest(%s::text[]) AS w",
+            [FTS_CONFIG, words],
+        )
+        lexeme = dict(cursor.fetchall())
+    for word, closest in misspelt.items():
+        own = lexeme.get(word, "")
+        group = sorted({lexeme[w] for w in [word, *closest] if lexeme.get(w)})
+        if own and " " not in own and len(group) > 1:
+            parsed = parsed.replace(own, "( " + " | ".join(group) + " )")
+    return parsed
 
 
 def _search_postgresql(queryset, text):

@@ -1,7 +1,8 @@
 """Keep each sheet's search columns current when the sheet or what it shows changes, and bump
 the catalogue generation (the key of cached counts and pages) on any change to what they show."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from casestudies import search
@@ -103,6 +104,18 @@ def bump_on_relation_change(sender, action, **kwargs):
     if action.startswith("post_"):
         CatalogueGeneration.bump()
 
+
+def renew_cached_pages(sender, **kwargs):
+    """After ``migrate`` (every deployment runs it): pages cached by the previous release,
+    with its templates, must not be served by the new one, even from a shared Redis."""
+    if sender.name != "casestudies":
+        return
+    connection = connections[kwargs.get("using", DEFAULT_DB_ALIAS)]
+    if CatalogueGeneration._meta.db_table in connection.introspection.table_names():
+        CatalogueGeneration.bump()  # (absent after « migrate casestudies zero »)
+
+
+post_migrate.connect(renew_cached_pages, dispatch_uid="renew-cached-pages")
 
 for model in COUNTED:
     post_save.connect(bump_generation, sender=model, dispatch_uid=f"bump-{model.__name__}")

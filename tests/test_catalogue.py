@@ -150,6 +150,15 @@ class TestSearch:
         assert slugs(client.get(LIST, {"q": "Gascone Machecoul"})) == set()
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
+    def test_a_misspelt_word_keeps_the_search_syntax(self, client, catalogue):
+        toulouse, nantes = catalogue.toulouse.slug, catalogue.nantes.slug
+        assert slugs(client.get(LIST, {"q": "Gascone or Retz"})) == {toulouse, nantes}
+        assert slugs(client.get(LIST, {"q": "Gascone -réciprocité"})) == set()
+        assert slugs(client.get(LIST, {"q": 'Gascone "producteurs gersois"'})) == {toulouse}
+        assert slugs(client.get(LIST, {"q": "Gascone 2019"})) == set()  # digits still count
+        assert search.misspelling_candidates('Gascone -bordeaux "landes" a65 or') == {"gascone"}
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
     def test_only_words_found_in_no_sheet_get_alternatives(self, catalogue):
         alternatives = search.typo_alternatives("Gascone réciprocité")
         assert list(alternatives) == ["gascone"]

@@ -44,7 +44,8 @@ def index_existing_sheets(apps, schema_editor):
     from casestudies import search
 
     CaseStudy = apps.get_model("casestudies", "CaseStudy")
-    search.refresh(CaseStudy.objects.values_list("pk", flat=True))
+    # No generation to bump yet: its table comes with migration 0007.
+    search.refresh(CaseStudy.objects.values_list("pk", flat=True), bump=False)
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -71,8 +71,7 @@ class CaseStudyQuerySet(models.QuerySet):
 
     def publish(self):
         """Publish in one UPDATE, keeping the date of a first publication."""
-        CatalogueGeneration.bump()  # UPDATE sends no signal: cached counts must change here
-        return self.update(
+        return self._update_and_bump(
             publication_status=PublicationStatus.PUBLISHED,
             published_at=Coalesce(F("published_at"), timezone.now()),
             updated_at=timezone.now(),
@@ -80,12 +79,19 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def unpublish(self):
-        CatalogueGeneration.bump()
-        return self.update(
+        return self._update_and_bump(
             publication_status=PublicationStatus.DRAFT,
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+
+    def _update_and_bump(self, **values):
+        # UPDATE sends no signal: cached counts and pages must change here, in the same
+        # transaction, so that no request caches the old state under the new generation.
+        with transaction.atomic():
+            count = self.update(**values)
+            CatalogueGeneration.bump()
+        return count
 
 
 class CaseStudy(models.Model):

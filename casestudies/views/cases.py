@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -68,13 +68,32 @@ class CaseListView(ListView):
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
 
+    def known_parameters(self, with_page=True) -> QueryDict:
+        """The query string without the parameters the list does not use (``utm_source``…),
+        which would otherwise make as many cache entries of the same page."""
+        known = set(CaseStudyFilterSet.base_filters) | ({self.page_kwarg} if with_page else set())
+        params = QueryDict(mutable=True)
+        for key, values in self.request.GET.lists():
+            if key in known:
+                params.setlist(key, values)
+        return params
+
     def cache_key(self):
-        return query_key(self.request.GET)
+        return query_key(self.known_parameters())
+
+    def selection_key(self):
+        """The selection without its page number: its count and facets are the same."""
+        return query_key(self.known_parameters(with_page=False))
 
     def get(self, request, *args, **kwargs):
         with one_generation():
             catalogue = cached(
-                "list-html", f"{get_language()}:{self.cache_key()}", self.render_catalogue
+                "list-html",
+                f"{get_language()}:{self.cache_key()}",
+                self.render_catalogue,
+                # A page with warnings (unknown values, a bad page number) is built again
+                # each time: random values must not fill the cache.
+                store_if=lambda catalogue: not catalogue["warnings"],
             )
         for text in catalogue["warnings"]:
             messages.warning(request, text)
@@ -99,7 +118,7 @@ class CaseListView(ListView):
         return self.filterset.qs.with_related()
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = CachedPaginator(queryset, page_size, cache_key=self.cache_key())
+        paginator = CachedPaginator(queryset, page_size, cache_key=self.selection_key())
         raw = self.request.GET.get("page", "1")
         try:
             number = int(raw)
@@ -139,7 +158,7 @@ class CaseListView(ListView):
             sorts=[(key, label) for key, label in SORTS.items() if key != "pertinence" or q],
             facets=cached(
                 "facets",
-                f"{get_language()}:{query_key(self.request.GET)}",
+                f"{get_language()}:{self.selection_key()}",
                 lambda: facet_groups(filterset, self.base, count),
             ),
             chips=active_chips(filterset, self.request.GET),

@@ -73,7 +73,7 @@ class LessonListView(ListView):
         if data.get("nature"):
             lessons = lessons.filter(kind=data["nature"])
         return lessons.filter(case__in=cases.values("pk")).order_by(
-            "category__number", "kind", "case__title", "position"
+            "category__number", "kind", "case__title", "position", "pk"
         )
 
     def get_context_data(self, **kwargs):
