@@ -54,3 +54,19 @@ def test_a_lesson_page_follows_the_catalogue(client):
     LessonFactory(case=case, text="Un second enseignement.")
     response = client.get("/enseignements/")
     assert "2 enseignements" in response.text and "Un second enseignement." in response.text
+
+
+def test_cached_instrument_and_theme_lists_follow_publication(client):
+    from casestudies.models import CaseStudy
+
+    instrument, theme = InstrumentFactory(name="Entente de test"), ThemeFactory(name="Thème test")
+    case = CaseStudyFactory(title="Fiche suivie")
+    InstrumentUseFactory(case=case, instrument=instrument)
+    case.themes.add(theme)
+    assert "Entente de test</a> — 1 fiche" in client.get("/outils/").text
+    assert "Thème test</a> — 1 fiche" in client.get("/thematiques/").text
+    assert "Fiche suivie" in client.get(instrument.get_absolute_url()).text
+    CaseStudy.objects.filter(pk=case.pk).unpublish()
+    assert "Entente de test</a> — 0 fiche" in client.get("/outils/").text
+    assert "Thème test</a> — 0 fiche" in client.get("/thematiques/").text
+    assert "Fiche suivie" not in client.get(instrument.get_absolute_url()).text

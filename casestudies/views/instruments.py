@@ -28,8 +28,14 @@ def first_sheets(cases, facet: str, slug: str) -> dict:
     shows the first ones and links to the paginated, filterable list for the rest.
     """
     size = settings.CASES_PER_PAGE
+    keys = cached(
+        f"{facet}-first-sheets",
+        slug,
+        lambda: list(cases.order_by("title", "pk").values_list("pk", flat=True)[:size]),
+    )
+    rows = {case.pk: case for case in CaseStudy.objects.filter(pk__in=keys).with_related()}
     return {
-        "cases": cases.with_related().order_by("title")[:size],
+        "cases": [rows[pk] for pk in keys if pk in rows],
         "case_total": cached(f"{facet}-sheets", slug, cases.count),
         "all_cases_url": reverse("casestudies:case-list") + "?" + urlencode({facet: slug}),
     }
@@ -43,9 +49,11 @@ class InstrumentListView(ListView):
         family_order = Case(
             *(When(family=family, then=Value(i)) for i, family in enumerate(InstrumentFamily))
         )
-        return Instrument.objects.annotate(
+        instruments = Instrument.objects.annotate(
             case_count=Count("cases", filter=PUBLISHED), family_order=family_order
         ).order_by("family_order", "position", "name")
+        # Counting every published sheet per instrument: once per catalogue generation.
+        return cached("instrument-list", "", lambda: list(instruments))
 
 
 class InstrumentDetailView(DetailView):
@@ -65,9 +73,10 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        return Theme.objects.annotate(case_count=Count("cases", filter=PUBLISHED)).order_by(
+        themes = Theme.objects.annotate(case_count=Count("cases", filter=PUBLISHED)).order_by(
             "position", "name"
         )
+        return cached("theme-list", "", lambda: list(themes))
 
 
 class ThemeDetailView(DetailView):
