@@ -40,10 +40,15 @@ def current_generation() -> int:
     return CatalogueGeneration.current() if pinned is None else pinned
 
 
-def query_key(query) -> str:
+def query_key(query, keep=None, drop=()) -> str:
     """A stable digest of a query string: parameters in any order give the same key, but the
-    values of one parameter keep their order (the last ``page`` or ``sort`` is the one used)."""
-    items = sorted((key, values) for key, values in query.lists())
+    values of one parameter keep their order (the last ``page`` or ``sort`` is the one used).
+    Only the parameters in ``keep`` (all when None) and not in ``drop`` count."""
+    items = sorted(
+        (key, values)
+        for key, values in query.lists()
+        if (keep is None or key in keep) and key not in drop
+    )
     return hashlib.sha1(repr(items).encode(), usedforsecurity=False).hexdigest()
 
 

@@ -38,3 +38,9 @@ class CachedPaginator(Paginator):
         )
         rows = {row.pk: row for row in self.fetch(keys)}
         return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+
+
+def page_links(page) -> list:
+    """First, last and neighbouring page numbers (with ellipses): a national catalogue has
+    thousands of pages."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

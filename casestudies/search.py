@@ -38,6 +38,7 @@ from casestudies.text import accent_insensitive_pattern, fold, words
 FTS_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MIN_TYPO_WORD_LENGTH = 4
+SNIPPET_WORDS = 35
 TYPO_ALTERNATIVES = 3
 QUOTED = re.compile(r'"[^"]*"?')
 # A word of letters standing alone: not after « - » (exclusion, compound) nor inside a word.
@@ -51,7 +52,6 @@ VOCABULARY_SQL = """
     WHERE length(token) BETWEEN 4 AND 40 AND ({where})
     ON CONFLICT (word) DO NOTHING
 """
-SNIPPET_WORDS = 35
 
 _state = threading.local()
 

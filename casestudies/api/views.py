@@ -64,9 +64,8 @@ class CasePagination(CataloguePagination):
     """Sheets: count and page keys cached per selection, as on the list page."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        params = request.query_params.copy()
-        params.pop(self.page_query_param, None)
-        self.django_paginator_class = partial(CachedPaginator, cache_key=f"api:{query_key(params)}")
+        selection = query_key(request.query_params, drop={self.page_query_param})
+        self.django_paginator_class = partial(CachedPaginator, cache_key=f"api:{selection}")
         with one_generation():
             return super().paginate_queryset(queryset, request, view)
 

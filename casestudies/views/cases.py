@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -18,7 +18,7 @@ from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseStudy
-from casestudies.pagination import CachedPaginator
+from casestudies.pagination import CachedPaginator, page_links
 from casestudies.similarity import similar_cases
 
 
@@ -68,22 +68,14 @@ class CaseListView(ListView):
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
 
-    def known_parameters(self, with_page=True) -> QueryDict:
-        """The query string without the parameters the list does not use (``utm_source``…),
-        which would otherwise make as many cache entries of the same page."""
-        known = set(CaseStudyFilterSet.base_filters) | ({self.page_kwarg} if with_page else set())
-        params = QueryDict(mutable=True)
-        for key, values in self.request.GET.lists():
-            if key in known:
-                params.setlist(key, values)
-        return params
-
     def cache_key(self):
-        return query_key(self.known_parameters())
+        # Only the parameters the list uses: « utm_source » and the like share the page.
+        known = set(CaseStudyFilterSet.base_filters)
+        return query_key(self.request.GET, keep=known | {self.page_kwarg})
 
     def selection_key(self):
         """The selection without its page number: its count and facets are the same."""
-        return query_key(self.known_parameters(with_page=False))
+        return query_key(self.request.GET, keep=set(CaseStudyFilterSet.base_filters))
 
     def get(self, request, *args, **kwargs):
         with one_generation():
@@ -145,12 +137,7 @@ class CaseListView(ListView):
             for case in context["cases"]:
                 case.highlight = search.highlight(case, q)
         count = context["paginator"].count
-        # First, last and neighbouring pages only: a national catalogue has thousands of pages.
-        context["page_range"] = list(
-            context["paginator"].get_elided_page_range(
-                context["page_obj"].number, on_each_side=2, on_ends=1
-            )
-        )
+        context["page_range"] = page_links(context["page_obj"])
         context.update(
             filterset=filterset,
             q=q,

@@ -17,6 +17,7 @@ from casestudies.models import (
     PublicationStatus,
     Theme,
 )
+from casestudies.pagination import CachedPaginator
 
 PUBLISHED = Q(cases__publication_status=PublicationStatus.PUBLISHED)
 
@@ -27,16 +28,12 @@ def first_sheets(cases, facet: str, slug: str) -> dict:
     An instrument or a theme of a national catalogue gathers thousands of sheets: its page
     shows the first ones and links to the paginated, filterable list for the rest.
     """
-    size = settings.CASES_PER_PAGE
-    keys = cached(
-        f"{facet}-first-sheets",
-        slug,
-        lambda: list(cases.order_by("title", "pk").values_list("pk", flat=True)[:size]),
+    paginator = CachedPaginator(
+        cases.order_by("title", "pk"), settings.CASES_PER_PAGE, cache_key=f"{facet}:{slug}"
     )
-    rows = {case.pk: case for case in CaseStudy.objects.filter(pk__in=keys).with_related()}
     return {
-        "cases": [rows[pk] for pk in keys if pk in rows],
-        "case_total": cached(f"{facet}-sheets", slug, cases.count),
+        "cases": paginator.page(1).object_list,
+        "case_total": paginator.count,
         "all_cases_url": reverse("casestudies:case-list") + "?" + urlencode({facet: slug}),
     }
 

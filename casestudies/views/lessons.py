@@ -8,7 +8,7 @@ from django.views.generic import ListView
 from casestudies.caching import one_generation, query_key
 from casestudies.filters import theme_matching
 from casestudies.models import CaseStudy, Lesson, LessonCategory, LessonKind, Theme
-from casestudies.pagination import CachedPaginator
+from casestudies.pagination import CachedPaginator, page_links
 
 
 class LessonFilterForm(forms.Form):
@@ -39,12 +39,11 @@ class LessonListView(ListView):
     paginate_by = 50  # a national catalogue holds hundreds of thousands of lessons
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        params = self.request.GET.copy()
-        params.pop(self.page_kwarg, None)
+        selection = query_key(self.request.GET, drop={self.page_kwarg})
         return CachedPaginator(
             queryset,
             per_page,
-            cache_key=f"lessons:{query_key(params)}",
+            cache_key=f"lessons:{selection}",
             fetch=lambda keys: Lesson.objects.filter(pk__in=keys).select_related(
                 "category", "case"
             ),
@@ -79,9 +78,5 @@ class LessonListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["page_range"] = list(
-            context["paginator"].get_elided_page_range(
-                context["page_obj"].number, on_each_side=2, on_ends=1
-            )
-        )
+        context["page_range"] = page_links(context["page_obj"])
         return context
