@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from casestudies import search
 from casestudies.models import (
+    CaseRedirect,
     CaseStudy,
     Citation,
     CooperationType,
@@ -51,8 +52,8 @@ SOURCE_FIELDS = {
     "licence", "summary", "key_figures", "line_count",
 }  # fmt: skip
 INSTRUMENT_FIELDS = {
-    "name", "family", "legal_basis", "definition", "triggers", "partners_scale", "stakes",
-    "ambitions", "purpose", "actors", "examples", "links", "position",
+    "name", "family", "legal_basis", "definition", "distinctions", "triggers", "partners_scale",
+    "stakes", "ambitions", "purpose", "actors", "examples", "links", "position",
 }  # fmt: skip
 CASE_FIELDS = {
     "title", "summary", "territory_context", "history", "objectives", "actions", "governance",
@@ -61,7 +62,7 @@ CASE_FIELDS = {
 }  # fmt: skip
 CASE_RELATIONS = {
     "themes", "cooperation_types", "parties", "instruments", "citations", "lessons",
-    "publication_status",
+    "publication_status", "former_slugs", "monograph",
 }  # fmt: skip
 
 
@@ -205,6 +206,7 @@ class ContentLoader:
             self.upsert(Instrument, filename, entry, INSTRUMENT_FIELDS)
 
     def load_cases(self, entries):
+        loaded = []
         for filename, entry in entries:
             case, created = self.upsert(CaseStudy, filename, entry, CASE_FIELDS, CASE_RELATIONS)
             where = f"{filename} [{case.slug}]"
@@ -215,6 +217,14 @@ class ContentLoader:
                     case.published_at = timezone.now()
                 case.save(update_fields=["publication_status", "published_at"])
             self.load_case_relations(case, entry, where)
+            loaded.append((case, entry, where))
+        # Links between sheets once every sheet exists, whatever the file order.
+        for case, entry, where in loaded:
+            if entry.get("monograph") and case.monograph_id is None:
+                case.monograph = self.lookup(CaseStudy, entry["monograph"], f"{where}.monograph")
+                case.save(update_fields=["monograph"])
+            for old_slug in entry.get("former_slugs") or []:
+                CaseRedirect.objects.get_or_create(old_slug=old_slug, defaults={"case": case})
 
     def load_case_relations(self, case: CaseStudy, entry: dict, where: str):
         for name, model in (("themes", Theme), ("cooperation_types", CooperationType)):
@@ -289,10 +299,11 @@ class ContentLoader:
         )
 
     def build_lesson(self, case, item, where):
-        self.check_keys(item, {"kind", "category", "text"}, where)
+        self.check_keys(item, {"kind", "category", "text", "inferred"}, where)
         return Lesson(
             case=case,
             kind=item.get("kind", ""),
             category=self.lookup(LessonCategory, item.get("category"), where),
             text=(item.get("text") or "").strip(),
+            inferred=bool(item.get("inferred", False)),
         )

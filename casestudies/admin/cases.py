@@ -13,6 +13,7 @@ from reversion.admin import VersionAdmin
 from casestudies import search, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
+    CaseRedirect,
     CaseStudy,
     CatalogueGeneration,
     Citation,
@@ -66,8 +67,15 @@ class CitationInline(admin.TabularInline):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
-    fields = [("kind", "category", "position"), "text"]
+    fields = [("kind", "category", "position", "inferred"), "text"]
     extra = 1
+
+
+class CaseRedirectInline(admin.TabularInline):
+    model = CaseRedirect
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
 
 
 class TerritoryKindListFilter(admin.SimpleListFilter):
@@ -118,7 +126,7 @@ class CaseStudyAdmin(VersionAdmin):
         "participations__organisation__name",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["themes"]
+    autocomplete_fields = ["themes", "monograph"]
     filter_horizontal = ["cooperation_types"]
     readonly_fields = [
         "published_at",
@@ -128,7 +136,13 @@ class CaseStudyAdmin(VersionAdmin):
         "version",
         "preview",
     ]
-    inlines = [ParticipationInline, InstrumentUseInline, CitationInline, LessonInline]
+    inlines = [
+        ParticipationInline,
+        InstrumentUseInline,
+        CitationInline,
+        LessonInline,
+        CaseRedirectInline,
+    ]
     actions = ["submit_for_review", "publish_selected", "unpublish_selected"]
     date_hierarchy = "updated_at"
     show_facets = admin.ShowFacets.ALWAYS
@@ -142,6 +156,7 @@ class CaseStudyAdmin(VersionAdmin):
                     "cooperation_types",
                     ("start_year", "end_year"),
                     "cooperation_status",
+                    "monograph",
                 ]
             },
         ),

@@ -15,7 +15,20 @@ class InstrumentAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "definition", "legal_basis"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "family", "position", "legal_basis", "definition"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "family",
+                    "position",
+                    "legal_basis",
+                    "definition",
+                    "distinctions",
+                ]
+            },
+        ),
         (
             _("Fiche outil"),
             {"fields": ["triggers", "partners_scale", "stakes", "ambitions", "purpose", "actors"]},

@@ -1,6 +1,6 @@
 """The catalogue's domain model, one module per family of records."""
 
-from .cases import CaseStudy, Citation, InstrumentUse, Lesson, Participation
+from .cases import CaseRedirect, CaseStudy, Citation, InstrumentUse, Lesson, Participation
 from .choices import (
     CooperationStatus,
     InstrumentFamily,
@@ -21,6 +21,7 @@ from .territories import Territory
 from .themes import CooperationType, LessonCategory, Theme
 
 __all__ = [
+    "CaseRedirect",
     "CaseStudy",
     "CatalogueGeneration",
     "Citation",

@@ -165,6 +165,18 @@ class CaseStudy(models.Model):
         related_name="+",
         verbose_name=_("modifiée par"),
     )
+    monograph = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="detailed_cases",
+        verbose_name=_("monographie du territoire"),
+        help_text=_(
+            "La fiche qui présente le territoire dans son ensemble, quand celle-ci détaille une "
+            "coopération qui s'y déroule."
+        ),
+    )
     # Optimistic locking: the admin refuses a save based on an older version.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -389,6 +401,14 @@ class Lesson(models.Model):
         verbose_name=_("catégorie"),
     )
     text = models.TextField(_("enseignement"))
+    inferred = models.BooleanField(
+        _("déduit par la rédaction"),
+        default=False,
+        help_text=_(
+            "À cocher quand la source n'énonce pas cet enseignement et que la rédaction le déduit "
+            "des faits qu'elle rapporte."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -398,3 +418,21 @@ class Lesson(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} : {self.text[:60]}"
+
+
+class CaseRedirect(models.Model):
+    """A former address of a sheet (merged or renamed): it answers with a permanent redirect."""
+
+    old_slug = models.SlugField(_("ancien identifiant d'URL"), max_length=200, unique=True)
+    case = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("fiche")
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ancienne adresse")
+        verbose_name_plural = _("anciennes adresses")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.case.slug}"

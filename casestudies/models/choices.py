@@ -27,6 +27,8 @@ class TerritoryKind(models.TextChoices):
     SYNDICAT_MIXTE = "syndicat-mixte", _("Syndicat mixte")
     # Ailleurs
     ETRANGER = "territoire-etranger", _("Territoire étranger")
+    # A set of bodies a source names only collectively (« les EPCI voisins »): not a territory.
+    COLLECTIF = "ensemble-de-territoires", _("Ensemble de territoires (désignés collectivement)")
     AUTRE = "autre", _("Autre territoire")
 
 
@@ -51,7 +53,7 @@ TERRITORY_KIND_GROUPS = {
         TerritoryKind.PNR,
         TerritoryKind.SYNDICAT_MIXTE,
     ],
-    _("Autres"): [TerritoryKind.ETRANGER, TerritoryKind.AUTRE],
+    _("Autres"): [TerritoryKind.ETRANGER, TerritoryKind.COLLECTIF, TerritoryKind.AUTRE],
 }
 
 

@@ -14,13 +14,23 @@ class Instrument(models.Model):
         _("famille"), max_length=20, choices=InstrumentFamily.choices, db_index=True
     )
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
-    legal_basis = models.CharField(
+    legal_basis = models.TextField(
         _("base juridique"),
-        max_length=300,
         blank=True,
-        help_text=_("Par exemple : CGCT, art. L5221-1 et L5221-2."),
+        help_text=_(
+            "La référence exacte, vérifiée sur Légifrance : code et article, loi (numéro et date). "
+            "Par exemple : CGCT, art. L5221-1 et L5221-2."
+        ),
     )
     definition = models.TextField(_("définition"), blank=True)
+    distinctions = models.TextField(
+        _("ce que cet outil n'est pas"),
+        blank=True,
+        help_text=_(
+            "Les limites de l'outil et les confusions à éviter (par exemple : une entente n'a pas "
+            "de personnalité juridique)."
+        ),
+    )
     # The instrument-sheet fields of the slides « Quels outils pour formaliser des coopérations ? ».
     triggers = models.TextField(_("éléments déclencheurs"), blank=True)
     partners_scale = models.TextField(_("partenaires et échelle"), blank=True)

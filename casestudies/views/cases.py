@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from casestudies import search
 from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
-from casestudies.models import CaseStudy
+from casestudies.models import CaseRedirect, CaseStudy
 from casestudies.pagination import CachedPaginator, page_links
 from casestudies.similarity import similar_cases
 
@@ -163,7 +164,25 @@ class CaseDetailView(DetailView):
     context_object_name = "case"
 
     def get_queryset(self):
-        return CaseStudy.objects.published().with_related()
+        published = CaseStudy.objects.published()
+        return published.with_related().prefetch_related(
+            Prefetch("monograph", queryset=published.only("title", "slug")),
+            Prefetch("detailed_cases", queryset=published.order_by("title").only("title", "slug")),
+        )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A merged or renamed sheet: its former address leads to the sheet that replaced it.
+            moved = (
+                CaseRedirect.objects.filter(old_slug=kwargs["slug"], case__in=self.get_queryset())
+                .select_related("case")
+                .first()
+            )
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.case.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
