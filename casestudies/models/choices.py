@@ -93,6 +93,8 @@ class InstrumentFamily(models.TextChoices):
     CONVENTIONAL = "conventionnel", _("Conventionnel")
     STRUCTURE = "structure", _("Structure")
     PROGRAMME = "programme", _("Programme ou démarche")
+    # A sheet whose sources name no tool: a value of its own rather than a guessed instrument.
+    NONE = "sans-outil-formel", _("Sans outil formel")
 
 
 class CooperationStatus(models.TextChoices):
