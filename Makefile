@@ -11,27 +11,33 @@ $(BIN)/python:
 
 # Reinstall only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "→ Dépendances Python dans $(VENV) (une à deux minutes la première fois)…"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
 # Open data packages (Etalab reference data, map outlines), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm est nécessaire (Node.js 18 ou plus) pour les données de référence."; exit 1; }
+	@command -v npm >/dev/null || { echo "npm est nécessaire (Node.js 18 ou plus, avec npm) pour les données de référence : apt install nodejs npm (Debian, Ubuntu) ou https://nodejs.org/."; exit 1; }
+	@echo "→ Données ouvertes (référentiel Etalab, contours de la carte) avec npm ci…"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Interface translations (locale/*/LC_MESSAGES/django.po) compiled to .mo, which are not committed.
+# Interface translations (locale/*/LC_MESSAGES/django.po) compiled to .mo, which are not committed
+# (in Python, with polib: GNU gettext is not needed).
 install: $(VENV)/.installed node_modules/.installed
-	@command -v msgfmt >/dev/null || { echo "msgfmt (GNU gettext) est nécessaire pour compiler les traductions : apt install gettext (Debian, Ubuntu) ou brew install gettext (macOS)."; exit 1; }
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+	@DEBUG=1 $(BIN)/python manage.py compile_translations
 
 # Development mode on the embedded SQLite database, with the seed content.
 run: export DEBUG ?= 1
 run: install
+	@echo "→ Base SQLite : migrations…"
 	$(BIN)/python manage.py migrate --noinput
+	@echo "→ Contenu éditorial (fixtures/content) : fiches, outils, sources…"
 	$(BIN)/python manage.py load_content
-	$(BIN)/python manage.py import_reference --if-needed
+	@echo "→ Référentiel officiel des territoires (35 000 communes, EPCI… : une minute environ la première fois, sauté ensuite)…"
+	@start=$$(date +%s); $(BIN)/python manage.py import_reference --if-needed && echo "  (référentiel : $$(( $$(date +%s) - start )) s)"
+	@echo "→ Le catalogue est servi sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Loads (idempotently) the catalogue content into the configured database.

@@ -9,3 +9,6 @@ class CasestudiesConfig(AppConfig):
 
     def ready(self):
         from casestudies import signals  # noqa: F401  (connects the search index signals)
+        from casestudies.api.schema import resolve_extensions
+
+        resolve_extensions()

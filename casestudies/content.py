@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from casestudies import search
+from casestudies import search, workflow
 from casestudies.models import (
     CaseRedirect,
     CaseStudy,
@@ -39,6 +39,7 @@ from casestudies.models import (
 )
 from casestudies.reference import normalise_placements
 
+LOAD_COMMENT = "Chargement du contenu de référence (fixtures/content)"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 
 TERRITORY_FIELDS = {
@@ -104,6 +105,8 @@ class ContentLoader:
     def __init__(self, directory: Path = DEFAULT_CONTENT_DIR):
         self.directory = Path(directory)
         self.report = LoadReport()
+        # Sheets created or completed by this load: each gets a version in its history.
+        self.touched_cases: set[int] = set()
 
     # -- entry point -------------------------------------------------------------------------
     def load(self) -> LoadReport:
@@ -122,6 +125,10 @@ class ContentLoader:
                 ]
                 getattr(self, f"load_{section}")(entries)
             normalise_placements()
+            workflow.record_versions(
+                CaseStudy.objects.filter(pk__in=self.touched_cases).order_by("pk"),
+                comment=LOAD_COMMENT,
+            )
         return self.report
 
     # -- helpers -----------------------------------------------------------------------------
@@ -151,6 +158,8 @@ class ContentLoader:
         if created or changed:
             self.validate(instance, f"{where} [{slug}]")
             instance.save()
+            if model is CaseStudy:
+                self.touched_cases.add(instance.pk)
         bucket = self.report.created if created else (self.report.filled if changed else None)
         (bucket if bucket is not None else self.report.unchanged)[str(label)] += 1
         return instance, created
@@ -230,6 +239,7 @@ class ContentLoader:
         for name, model in (("themes", Theme), ("cooperation_types", CooperationType)):
             slugs = entry.get(name) or []
             if slugs and not getattr(case, name).exists():
+                self.touched_cases.add(case.pk)
                 getattr(case, name).set(
                     [self.lookup(model, slug, f"{where}.{name}") for slug in slugs]
                 )
@@ -244,6 +254,7 @@ class ContentLoader:
             items = entry.get(name) or []
             if not items or manager.exists():
                 continue
+            self.touched_cases.add(case.pk)
             for position, item in enumerate(items):
                 item_where = f"{where}.{name}[{position}]"
                 child = build(case, item, item_where)

@@ -71,7 +71,7 @@ def document_parts(case) -> tuple[str, str, str]:
     names += [use.instrument.name for use in case.instrument_uses.all()]
     names += [theme.name for theme in case.themes.all()]
     middle = "\n".join([case.summary, *names])
-    sections = "\n".join(getattr(case, name) for name in SECTION_FIELDS)
+    sections = "\n".join(getattr(case, name) for name in SECTION_FIELDS if getattr(case, name))
     return case.title, middle, sections
 
 
@@ -91,7 +91,8 @@ def refresh(case_ids, bump: bool = True) -> None:
         title, middle, sections = document_parts(case)
         values = {
             "search_title": fold(title),
-            "search_text": fold("\n".join([title, middle, sections])),
+            # Only non-empty lines: no trailing blank lines that a text export would trim.
+            "search_text": fold("\n".join(p for p in (title, middle, sections) if p.strip())),
         }
         if is_postgresql():
             values["search_vector"] = (

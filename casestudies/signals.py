@@ -25,7 +25,11 @@ from casestudies.models import (
 
 @receiver(post_save, sender=CaseStudy)
 def case_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if raw:
+        # loaddata: the row comes with its search columns, and its relations are loaded
+        # afterwards; re-indexing now, from half the relations, would corrupt them.
+        instance._loaded_raw = True
+    else:
         search.schedule_refresh([instance.pk])
 
 
@@ -40,8 +44,8 @@ def case_child_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(m2m_changed, sender=CaseStudy.themes.through)
 def case_themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
+    if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
+        return  # (a sheet being deserialised by loaddata sets its themes: see case_saved)
     if reverse:  # theme.cases.add(...)
         search.schedule_refresh(pk_set or instance.cases.values_list("pk", flat=True))
     else:

@@ -5,6 +5,7 @@ API) asks ``check_transition``; publishing and unpublishing need the ``publish_c
 permission, which only the « Éditeur » group holds.
 """
 
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -57,3 +58,14 @@ def check_transition(user, current, new) -> None:
         raise PermissionDenied(_("Ce changement de statut n'est pas prévu."))
     if needs_publish_permission(current, new) and not can_publish(user):
         raise PermissionDenied(_("Seul un éditeur peut publier ou dépublier une fiche."))
+
+
+def record_versions(cases, user=None, comment: str = "") -> None:
+    """Add a version of each sheet (with its lines) to the history, as the change form does:
+    bulk actions and content loads change sheets without going through the form."""
+    with reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        for case in cases:
+            reversion.add_to_revision(case)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any view: one value per single-valued parameter, no repeated value (see the module).
+    "casestudies.middleware.BoundedQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,14 +202,19 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Admin login throttling (django-axes): lock a username after repeated failures.
+# The number of reverse proxies in front of the site, each appending to X-Forwarded-For: the
+# client address of login lockout, API rate limits and every per-address limit is read with it
+# (cooperations/client_address.py). 0 (the default) ignores X-Forwarded-For, which anyone can forge.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("AXES_PROXY_COUNT") or "0"
+)
+
+# Admin login throttling (django-axes): after repeated failures, lock the (username, address)
+# pair, so that failures sent from elsewhere never lock an editor out of their own account.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-# Lock an address after repeated failures, and a username whatever the address.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-if os.environ.get("AXES_PROXY_COUNT"):  # number of reverse proxies in front of the site
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cooperations.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from casestudies.models import (
+    CaseRedirect,
     CooperationType,
     Instrument,
     LessonCategory,
@@ -11,6 +12,7 @@ from casestudies.models import (
     TerritoryKind,
     Theme,
 )
+from casestudies.models.cases import SECTION_FIELDS as SECTIONS
 from tests.factories import (
     CaseStudyFactory,
     CitationFactory,
@@ -139,4 +141,94 @@ def build_catalogue():
         draft=draft,
         toulouse_metropole=toulouse,
         territories=SimpleNamespace(toulouse=toulouse, gascogne=gascogne, retz=retz),
+    )
+
+
+# -- a catalogue as editors leave it: drafts, sheets under review, empty and full sheets --------
+
+SECRET_TITLES = ("Brouillon confidentiel", "Fiche en relecture confidentielle")
+
+
+def build_mixed_catalogue():
+    """Published sheets with every optional field empty or every field full, beside a draft and
+    a sheet under review that share their partners, instruments, themes and sources (and have
+    citations and lessons of their own): what no public page may ever show."""
+    region = TerritoryFactory(name="Bretagne", kind=TerritoryKind.REGION, insee_code="53")
+    departement = TerritoryFactory(
+        name="Finistère", kind=TerritoryKind.DEPARTEMENT, insee_code="29"
+    )
+    departement.regions.add(region)
+    brest = place("Brest métropole", TerritoryKind.METROPOLE, departement=departement)
+    pays = place("Pays du Centre Ouest Bretagne", TerritoryKind.PETR, departement=departement)
+    collective = TerritoryFactory(
+        name="EPCI voisins de Brest métropole", kind=TerritoryKind.COLLECTIF
+    )
+    chamber = OrganisationFactory(
+        name="Chambre d'agriculture du Finistère", kind="chambre-agriculture"
+    )
+    food = Theme.objects.get(slug="alimentation-et-agriculture")
+    mobility = Theme.objects.get(slug="mobilite")
+    reciprocity = Instrument.objects.get(slug="contrat-de-reciprocite")
+    entente = Instrument.objects.get(slug="entente-intercommunale")
+    study = SourceDocumentFactory(title="Étude d'essai", slug="etude-d-essai", reference="900")
+
+    full = CaseStudyFactory(
+        title="Brest métropole – Pays du Centre Ouest Bretagne : contrat de réciprocité",
+        summary="Une métropole et un pays ont signé un contrat. Il couvre six domaines.",
+        start_year=2016,
+        end_year=2020,
+        cooperation_status="achevee",
+        **{name: f"**{name}** : un texte de section (source 900, l.1–2)." for name in SECTIONS},
+    )
+    ParticipationFactory(case=full, territory=brest, role=Role.PORTEUR, note="Signataire")
+    ParticipationFactory(case=full, territory=pays, role=Role.COPILOTE)
+    ParticipationFactory(case=full, territory=collective, role=Role.PARTENAIRE)
+    ParticipationFactory(case=full, territory=None, organisation=chamber, role=Role.FINANCEUR)
+    InstrumentUseFactory(case=full, instrument=reciprocity, signature_year=2016, note="Signé")
+    InstrumentUseFactory(case=full, instrument=entente)
+    full.themes.set([food, mobility])
+    full.cooperation_types.set(CooperationType.objects.all())
+    CitationFactory(case=full, source=study, line_start=1, line_end=40, note="Le contrat")
+    CitationFactory(case=full, source=study, line_start=None, line_end=None, pages="12-14")
+    for number in range(1, 9):
+        LessonFactory(
+            case=full,
+            kind="reussite" if number % 2 else "frein",
+            category=LessonCategory.objects.get(number=number),
+            text=f"Enseignement n° {number} (source 900, l.{number})",
+            inferred=number == 8,
+        )
+    empty = CaseStudyFactory(title="Fiche minimale", summary="Une seule phrase.")
+    empty.themes.set([food])
+    detail = CaseStudyFactory(title="Coopération détaillée", summary="Détail.", monograph=full)
+    detail.themes.set([food])
+    CaseRedirect.objects.create(old_slug="ancienne-adresse-de-la-fiche", case=full)
+
+    hidden = []
+    for title, status in zip(SECRET_TITLES, ("brouillon", "a-relire"), strict=True):
+        case = CaseStudyFactory(
+            title=title,
+            summary=f"{title} : ne doit jamais paraître.",
+            draft=True,
+            publication_status=status,
+            start_year=1999,
+        )
+        ParticipationFactory(case=case, territory=brest, role=Role.PORTEUR)
+        ParticipationFactory(case=case, territory=None, organisation=chamber)
+        InstrumentUseFactory(case=case, instrument=reciprocity)
+        case.themes.set([food])
+        CitationFactory(case=case, source=study)
+        LessonFactory(case=case, text=f"{title} : enseignement caché")
+        hidden.append(case)
+    return SimpleNamespace(
+        full=full,
+        empty=empty,
+        detail=detail,
+        hidden=hidden,
+        territory=brest,
+        collective=collective,
+        organisation=chamber,
+        instrument=reciprocity,
+        theme=food,
+        source=study,
     )

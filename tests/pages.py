@@ -10,3 +10,38 @@ def listed_cases(response) -> list[tuple[str, str]]:
     """(slug, title) of each sheet card of a list page, in page order."""
     content = response.content.decode()
     return [(slug, html.unescape(title)) for slug, title in CARD_LINK.findall(content)]
+
+
+def public_urls(catalogue) -> list[str]:
+    """Every public address of the site, one per route, with the mixed catalogue's slugs:
+    walks the URL configuration, so that a page added later is covered without being listed."""
+    from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+    slugs = {
+        "case": catalogue.full.slug,
+        "territory": catalogue.territory.slug,
+        "instrument": catalogue.instrument.slug,
+        "theme": catalogue.theme.slug,
+        "source": catalogue.source.slug,
+    }
+    urls = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.app_name == "admin" or "i18n" in str(entry.pattern):
+                    continue
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                keys = set(entry.pattern.regex.groupindex)
+                if "format" in keys:
+                    continue  # DRF's format suffix variants
+                kwargs = {}
+                if keys & {"slug", "pk"}:
+                    family = next((f for f in slugs if f in entry.name), "case")
+                    kwargs = dict.fromkeys(keys, slugs[family])
+                urls.append(reverse(name, kwargs=kwargs))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(urls))

@@ -113,6 +113,7 @@ def sheet_form_data(territory, other_territory_role="partenaire", **overrides):
         "lessons-0-category": str(LessonCategory.objects.get(number=7).pk),
         "lessons-0-text": "La confiance entre élus.",
         "lessons-0-position": "0",
+        **management_form("redirects", 0),
     }
     data.update(overrides)
     return data
@@ -167,6 +168,7 @@ def test_duplicate_of_a_saved_party_is_refused_with_a_french_message(staff_clien
             **management_form("instrument_uses", 0),
             **management_form("citations", 0),
             **management_form("lessons", 0),
+            "loaded_version": str(case.version),
         }
     )
     response = staff_client.post(admin_url(case), data)

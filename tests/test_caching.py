@@ -67,7 +67,7 @@ def test_a_page_with_warnings_is_rebuilt_and_warns_each_time(client):
 def test_migrate_renews_cached_pages():
     before = CatalogueGeneration.current()
     call_command("migrate", verbosity=0)
-    assert CatalogueGeneration.current() > before
+    assert CatalogueGeneration.current() != before
 
 
 def test_a_cached_list_page_follows_publication(client):
@@ -89,12 +89,12 @@ def test_every_kind_of_change_bumps_the_generation():
     before = CatalogueGeneration.current()
     case = complete_case()
     after_create = CatalogueGeneration.current()
-    assert after_create > before
+    assert after_create != before
     case.participations.first().delete()
-    assert CatalogueGeneration.current() > after_create
+    assert CatalogueGeneration.current() != after_create
     now = CatalogueGeneration.current()
     CaseStudy.objects.filter(pk=case.pk).publish()
-    assert CatalogueGeneration.current() > now
+    assert CatalogueGeneration.current() != now
 
 
 def test_renaming_a_filter_value_renews_the_cached_list(client):

@@ -111,7 +111,7 @@ def test_the_compiled_catalogue_is_up_to_date():
     compiled = CATALOGUE.with_suffix(".mo")
     assert compiled.exists(), "locale/en/…/django.mo is missing: run « make install »."
     assert compiled.stat().st_mtime >= CATALOGUE.stat().st_mtime, (
-        "django.po is newer than django.mo: run « make install » (compilemessages)."
+        "django.po is newer than django.mo: run « make install » (compile_translations)."
     )
 
 

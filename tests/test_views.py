@@ -135,7 +135,7 @@ def test_sheet_page_query_count_is_fixed(client, django_assert_max_num_queries):
         ParticipationFactory(case=case)
     # 13: the sheet, 6 prefetches, the cache generation, and for the similar sheets four
     # GROUP BY (instruments, themes, kinds of territory, kinds of organisation) and their titles.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
 

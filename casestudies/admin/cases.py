@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -15,7 +14,6 @@ from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
     CaseRedirect,
     CaseStudy,
-    CatalogueGeneration,
     Citation,
     InstrumentUse,
     Lesson,
@@ -214,12 +212,24 @@ class CaseStudyAdmin(VersionAdmin):
         with search.deferred_refresh():
             return super().changeform_view(request, *args, **kwargs)
 
+    def apply_bulk(self, request, queryset, verb: str, comment: str) -> int:
+        """Apply a QuerySet verb to the selection and record a version of each sheet it moved."""
+        ids = list(queryset.values_list("pk", flat=True))
+        before = dict(CaseStudy.objects.filter(pk__in=ids).values_list("pk", "version"))
+        count = getattr(CaseStudy.objects.filter(pk__in=ids), verb)()
+        moved = [
+            case
+            for case in CaseStudy.objects.filter(pk__in=ids)
+            if case.version != before.get(case.pk)
+        ]
+        workflow.record_versions(moved, request.user, comment)
+        return count
+
     @admin.action(description=_("Soumettre à relecture"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        count = queryset.filter(publication_status=PublicationStatus.DRAFT).update(
-            publication_status=PublicationStatus.IN_REVIEW, version=F("version") + 1
+        count = self.apply_bulk(
+            request, queryset, "submit_for_review", _("Soumise à relecture (action groupée)")
         )
-        CatalogueGeneration.bump()
         self.message_user(
             request,
             ngettext("%d fiche soumise à relecture.", "%d fiches soumises à relecture.", count)
@@ -232,7 +242,12 @@ class CaseStudyAdmin(VersionAdmin):
         if not workflow.can_publish(request.user):  # the action is hidden; a forged POST stops here
             raise PermissionDenied
         skipped = queryset.exclude(publication_status=PublicationStatus.IN_REVIEW).count()
-        count = queryset.filter(publication_status=PublicationStatus.IN_REVIEW).publish()
+        count = self.apply_bulk(
+            request,
+            queryset.filter(publication_status=PublicationStatus.IN_REVIEW),
+            "publish",
+            _("Publiée (action groupée)"),
+        )
         self.message_user(
             request,
             ngettext("%d fiche publiée.", "%d fiches publiées.", count) % count,
@@ -257,7 +272,12 @@ class CaseStudyAdmin(VersionAdmin):
     def unpublish_selected(self, request, queryset):
         if not workflow.can_publish(request.user):
             raise PermissionDenied
-        count = queryset.filter(publication_status=PublicationStatus.PUBLISHED).unpublish()
+        count = self.apply_bulk(
+            request,
+            queryset.filter(publication_status=PublicationStatus.PUBLISHED),
+            "unpublish",
+            _("Dépubliée (action groupée)"),
+        )
         self.message_user(
             request,
             ngettext("%d fiche dépubliée.", "%d fiches dépubliées.", count) % count,

@@ -68,7 +68,18 @@ class CaseStudyAdminForm(forms.ModelForm):
                 .first()
             )
             loaded = cleaned.get("loaded_version")
-            if stored and loaded is not None and loaded != stored["version"]:
+            if loaded is None:
+                # Without the version the editor started from, a stale save could silently
+                # overwrite someone else's change: refuse rather than guess.
+                raise forms.ValidationError(
+                    _(
+                        "Ce formulaire ne dit pas de quelle version de la fiche il part. Vos "
+                        "changements n'ont pas été enregistrés : ouvrez la fiche à nouveau, puis "
+                        "refaites vos modifications."
+                    ),
+                    code="no_version",
+                )
+            if stored and loaded != stored["version"]:
                 raise forms.ValidationError(
                     _(
                         "Cette fiche a été modifiée par %(who)s le %(when)s pendant que vous "

@@ -78,6 +78,14 @@ class CaseStudyQuerySet(models.QuerySet):
             version=F("version") + 1,
         )
 
+    def submit_for_review(self):
+        """Drafts of the selection go to review (« à relire »); other statuses are left alone."""
+        return self.filter(publication_status=PublicationStatus.DRAFT)._update_and_bump(
+            publication_status=PublicationStatus.IN_REVIEW,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+        )
+
     def unpublish(self):
         return self._update_and_bump(
             publication_status=PublicationStatus.DRAFT,

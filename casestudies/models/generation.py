@@ -1,11 +1,14 @@
-"""A counter bumped by every change to what the catalogue shows: the cache key of counts.
+"""A token renewed by every change to what the catalogue shows: the cache key of counts.
 
 It lives in the database, so it changes in the same transaction as the data (a rollback undoes
-it) and every server process sees the same value.
+it) and every server process sees the same value. It is random rather than a counter: after a
+backup is restored, the next change must not land on a value that the lost timeline already
+used for pages cached in Redis.
 """
 
+import secrets
+
 from django.db import connection, models
-from django.db.models import F
 
 
 class CatalogueGeneration(models.Model):
@@ -27,5 +30,6 @@ class CatalogueGeneration(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+        token = secrets.randbits(62) + 1
+        if not cls.objects.filter(pk=1).update(value=token):
+            cls.objects.get_or_create(pk=1, defaults={"value": token})

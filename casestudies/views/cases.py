@@ -165,9 +165,14 @@ class CaseDetailView(DetailView):
 
     def get_queryset(self):
         published = CaseStudy.objects.published()
-        return published.with_related().prefetch_related(
-            Prefetch("monograph", queryset=published.only("title", "slug")),
-            Prefetch("detailed_cases", queryset=published.order_by("title").only("title", "slug")),
+        return (
+            published.with_related()
+            .select_related("monograph")
+            .prefetch_related(
+                Prefetch(
+                    "detailed_cases", queryset=published.order_by("title").only("title", "slug")
+                )
+            )
         )
 
     def get(self, request, *args, **kwargs):

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.views.generic import ListView
 
-from casestudies.models import CaseStudy, SourceDocument
+from casestudies.models import CaseStudy, Citation, SourceDocument
 
 
 class SourceListView(ListView):
@@ -11,18 +11,20 @@ class SourceListView(ListView):
     context_object_name = "sources"
 
     def get_queryset(self):
-        published = CaseStudy.objects.published().order_by("title").only("title", "slug")
+        # Only the citations of published sheets: drafts and sheets under review stay unseen.
+        citations = (
+            Citation.objects.filter(case__in=CaseStudy.objects.published())
+            .select_related("case")
+            .only("source_id", "case__title", "case__slug")
+            .order_by("case__title", "case_id")
+        )
         return SourceDocument.objects.prefetch_related(
-            Prefetch("citations__case", queryset=published)
+            Prefetch("citations", queryset=citations, to_attr="published_citations")
         ).order_by("reference", "title")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for source in context["sources"]:
-            seen = {}
-            for citation in source.citations.all():
-                # Citations of unpublished sheets get no case from the filtered prefetch.
-                if citation.case is not None:
-                    seen.setdefault(citation.case.pk, citation.case)
-            source.cases = sorted(seen.values(), key=lambda case: case.title)
+            # One entry per sheet, however many passages of the document it cites.
+            source.cases = list({c.case_id: c.case for c in source.published_citations}.values())
         return context

@@ -1,0 +1,52 @@
+"""Query strings bounded at the door, so that no parameter repetition multiplies work or output.
+
+A URL may repeat a parameter hundreds of times (`?q=eau&q=eau&…`): every link of the page
+would carry the whole query again and every filter would parse every copy. Before any view
+runs, the public query string is reduced to what the catalogue can use:
+- a parameter that takes one value (`q`, `sort`, `page`, `year_min`…) keeps its FIRST value;
+- a parameter that takes several (the facets of /fiches/, `fiches` of /comparer/) keeps each
+  distinct value once, at most ``MAX_VALUES`` of them;
+- at most ``MAX_PARAMETERS`` distinct parameters are kept (unknown ones are still reported by
+  the pages that report them, within that bound).
+The administration is left alone: its list filters have their own parameters.
+"""
+
+from django.conf import settings
+from django.http import QueryDict
+
+MAX_VALUES = 25
+MAX_PARAMETERS = 30
+
+
+def multi_valued_parameters() -> frozenset[str]:
+    from casestudies.filters import CaseStudyFilterSet, FacetFilter
+
+    facets = {
+        name
+        for name, definition in CaseStudyFilterSet.base_filters.items()
+        if isinstance(definition, FacetFilter)
+    }
+    return frozenset(facets | {"fiches"})
+
+
+def bounded_query(query: QueryDict, multi_valued) -> QueryDict:
+    bounded = QueryDict(mutable=True)
+    for key, values in list(query.lists())[:MAX_PARAMETERS]:
+        distinct = list(dict.fromkeys(values))
+        bounded.setlist(key, distinct[:MAX_VALUES] if key in multi_valued else distinct[:1])
+    bounded._mutable = False
+    return bounded
+
+
+class BoundedQueryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.multi_valued = multi_valued_parameters()
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        if request.GET and not request.path.startswith(self.admin_prefix):
+            request.GET = bounded_query(request.GET, self.multi_valued)
+            # get_full_path() (the language switcher's « next », canonical links) reads it.
+            request.META["QUERY_STRING"] = request.GET.urlencode()
+        return self.get_response(request)
