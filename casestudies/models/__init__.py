@@ -13,6 +13,7 @@ from .choices import (
 )
 from .generation import CatalogueGeneration
 from .instruments import Instrument
+from .loaded import LoadedContent
 from .organisations import Organisation
 from .reference import EpciType, ReferenceArea, ReferenceKind
 from .search import SearchWord
@@ -34,6 +35,7 @@ __all__ = [
     "Lesson",
     "LessonCategory",
     "LessonKind",
+    "LoadedContent",
     "Organisation",
     "OrganisationKind",
     "Participation",

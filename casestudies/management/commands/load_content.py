@@ -1,4 +1,4 @@
-"""``manage.py load_content``: load the catalogue content, creating what is missing only."""
+"""``manage.py load_content``: load the catalogue content (rule: see casestudies/content.py)."""
 
 from pathlib import Path
 
@@ -10,7 +10,8 @@ from casestudies.content import DEFAULT_CONTENT_DIR, ContentError, ContentLoader
 class Command(BaseCommand):
     help = (
         "Charge le contenu éditorial (fixtures/content/*.yaml) : crée ce qui manque, complète "
-        "les champs vides, ne modifie ni ne supprime jamais une donnée existante."
+        "les champs vides, apporte les corrections du contenu aux champs que personne n'a "
+        "modifiés depuis leur chargement, et laisse tels quels ceux que la rédaction a changés."
     )
 
     def add_arguments(self, parser):
