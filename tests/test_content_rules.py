@@ -1,8 +1,11 @@
 """The catalogue's content, as loaded by `make run`, holds to the editorial rules of the project."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -347,3 +350,39 @@ def test_geography_reference_holds_every_departement_and_region(content):
     puy_de_dome = Territory.objects.get(slug="puy-de-dome")
     assert puy_de_dome.insee_code == "63"
     assert list(puy_de_dome.regions.values_list("insee_code", flat=True)) == ["84"]
+
+
+OFFICIAL_KINDS = [
+    TerritoryKind.COMMUNE,
+    TerritoryKind.METROPOLE,
+    TerritoryKind.COMMUNAUTE_URBAINE,
+    TerritoryKind.COMMUNAUTE_AGGLOMERATION,
+    TerritoryKind.COMMUNAUTE_COMMUNES,
+    TerritoryKind.EPT,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.REGION,
+]
+
+
+def test_territories_with_an_official_record_carry_their_official_code(content):
+    official = Territory.objects.filter(kind__in=OFFICIAL_KINDS)
+    missing = official.filter(siren="", insee_code="")
+    assert official.count() >= 150
+    assert missing.count() <= 0.05 * official.count()
+    for territory in missing:  # each exception says why
+        assert "code officiel" in territory.description, territory.slug
+    assert Territory.objects.get(slug="toulouse-metropole").siren == "243100518"
+    assert Territory.objects.get(slug="clermont-ferrand").insee_code == "63113"
+
+
+def test_every_official_code_of_the_content_exists_in_the_official_reference(content):
+    data = Path(settings.BASE_DIR) / "node_modules/@etalab/decoupage-administratif/data"
+    if not data.is_dir():
+        pytest.skip("the official reference is installed by « make install » (npm ci)")
+    read = lambda name: json.loads((data / name).read_text(encoding="utf-8"))  # noqa: E731
+    groupings = {area["code"] for area in read("epci.json") + read("ept.json")}
+    communes = {area["code"] for area in read("communes.json")}
+    for territory in Territory.objects.exclude(siren="").filter(kind__in=OFFICIAL_KINDS):
+        assert territory.siren in groupings, territory.slug
+    for territory in Territory.objects.filter(kind=TerritoryKind.COMMUNE).exclude(insee_code=""):
+        assert territory.insee_code in communes, territory.slug
