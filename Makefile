@@ -35,7 +35,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	@echo "→ Contenu éditorial (fixtures/content) : fiches, outils, sources…"
 	$(BIN)/python manage.py load_content
-	@echo "→ Référentiel officiel des territoires (35 000 communes, EPCI… : une minute environ la première fois, sauté ensuite)…"
+	@echo "→ Référentiel officiel des territoires (35 000 communes, EPCI… : une dizaine de secondes la première fois, sauté ensuite)…"
 	@start=$$(date +%s); $(BIN)/python manage.py import_reference --if-needed && echo "  (référentiel : $$(( $$(date +%s) - start )) s)"
 	@echo "→ Le catalogue est servi sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
