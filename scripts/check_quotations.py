@@ -15,6 +15,10 @@ ellipsis « … » or « […] » in a quotation separates fragments that must a
 
 It prints one line per quotation that is not found where it is cited (with the lines where it
 is found, if anywhere) and exits with status 1 if there is any.
+
+With ``--copies``, it also lists every run of ``COPY_WORDS`` or more consecutive words that the
+content shares with a source outside « » (our own words are required there), except in the
+fields where titles and addresses are copied on purpose (bibliography, links…).
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 MARGIN = 6  # lines either side of a cited range
+COPY_WORDS = 10
+COPY_EXEMPT_FIELDS = {"bibliography", "further_info", "links", "url", "title", "name", "note"}
+WORD = re.compile(r"[\w'’-]+")
 
 QUOTE = re.compile(r"«\s*((?:[^«»]|«[^«»]*»)*?)\s*»")
 # One citation marker: « (source 003, l.941–947 ; l.12–14 ; source 001, l.3) », « (000, l. 33-34) ».
@@ -172,10 +179,46 @@ def check_paragraph(paragraph, where, sources: Sources, fallback) -> list[Findin
     return findings
 
 
+def word_list(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(normalise(text))]
+
+
+def copied_runs(path: Path, sources: Sources) -> list[str]:
+    """Runs of COPY_WORDS+ words shared with a source, outside « » and exempt fields."""
+    shingles = set()
+    for lines in sources.lines.values():
+        words = word_list("\n".join(lines))
+        shingles |= {tuple(words[i : i + COPY_WORDS]) for i in range(len(words) - COPY_WORDS + 1)}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    findings = []
+    for entries in data.values():
+        for entry in entries or []:
+            for field_path, text in texts(entry):
+                if field_path.split(".")[-1].split("[")[0] in COPY_EXEMPT_FIELDS:
+                    continue
+                words = word_list(QUOTE.sub(" ¶ ", text))
+                run_end = -1
+                for i in range(len(words) - COPY_WORDS + 1):
+                    if i > run_end and tuple(words[i : i + COPY_WORDS]) in shingles:
+                        end = i + COPY_WORDS
+                        while (
+                            end < len(words)
+                            and tuple(words[end - COPY_WORDS + 1 : end + 1]) in shingles
+                        ):
+                            end += 1
+                        run_end = end
+                        findings.append(
+                            f"{path.name} [{entry.get('slug')}] {field_path} : copié sans « » : "
+                            f"« {' '.join(words[i:end])} »"
+                        )
+    return findings
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("--copies", action="store_true", help="aussi les passages copiés sans « »")
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"Dossier des documents sources introuvable : {args.seeds} (option --seeds).")
@@ -190,9 +233,13 @@ def main(argv=None) -> int:
     findings = [finding for path in files for finding in check_file(path, sources, refs)]
     for finding in findings:
         print(finding)
-    total = len(findings)
-    print(f"{total} citation(s) entre « » introuvable(s) aux lignes citées.")
-    return 1 if findings else 0
+    print(f"{len(findings)} citation(s) entre « » introuvable(s) aux lignes citées.")
+    copies = [line for path in files for line in copied_runs(path, sources)] if args.copies else []
+    for line in copies:
+        print(line)
+    if args.copies:
+        print(f"{len(copies)} passage(s) de {COPY_WORDS} mots ou plus copié(s) sans « ».")
+    return 1 if findings or copies else 0
 
 
 if __name__ == "__main__":
