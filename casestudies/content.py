@@ -584,8 +584,8 @@ class ContentLoader:
     def load_relations(self, section, instance, where, entry, stored):
         created, changes = instance._content_created, instance._content_changes
         for relation in section.relations:
-            if relation.name not in entry:
-                continue
+            if relation.additive and relation.name not in entry:
+                continue  # (an absent relation is an empty one: the content says « none »)
             wanted = relation.wanted(self, entry, where)
             have = relation.have(instance)
             if relation.additive:
@@ -650,7 +650,7 @@ class ContentLoader:
             for slug, (where, entry) in entries[section.name].items():
                 data = {key: normal_field(entry[key]) for key in section.fields if key in entry}
                 for relation in section.relations:
-                    if relation.name in entry and not relation.additive:
+                    if not relation.additive:
                         data[relation.name] = relation.wanted(self, entry, where)
                 rows.append(LoadedContent(section=section.name, slug=slug, data=data))
         LoadedContent.objects.bulk_create(

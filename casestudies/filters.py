@@ -289,7 +289,8 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         if sort == "pertinence":
             return queryset.order_by("-rank", "title", "pk")
         if sort == "recent":
-            return queryset.order_by("-published_at", "title", "pk")
+            # Unique order, served by the (publication_status, -published_at) index.
+            return queryset.order_by("-published_at", "-pk")
         if sort == "annee":
             return queryset.order_by(F("start_year").desc(nulls_last=True), "title", "pk")
         return queryset.order_by("title", "pk")
@@ -308,8 +309,9 @@ class CaseStudyFilterSet(django_filters.FilterSet):
     def sort_key(self) -> str:
         requested = self.cleaned.get("sort")
         if requested == "pertinence" and not self.search_text:
-            return "titre"
-        return requested or ("pertinence" if self.search_text else "titre")
+            return "recent"
+        # Relevance when searching, the most recently published sheets otherwise.
+        return requested or ("pertinence" if self.search_text else "recent")
 
     def selected(self, name) -> list[str]:
         return list(self.cleaned.get(name) or [])

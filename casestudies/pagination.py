@@ -1,7 +1,9 @@
 """Pages of a selection whose count and keys are cached (sheets: list page and API; lessons)."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from casestudies.caching import cached
 
@@ -38,6 +40,19 @@ class CachedPaginator(Paginator):
         )
         rows = {row.pk: row for row in self.fetch(keys)}
         return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+
+    def page_or_404(self, raw, warn):
+        """The page numbered ``raw``: an unreadable number shows page 1 and is reported with
+        ``warn(text)``; a page past the end (or below 1) is a 404."""
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            warn(_("Numéro de page « %s » invalide : première page affichée.") % str(raw)[:20])
+            number = 1
+        try:
+            return self.page(number)
+        except EmptyPage:
+            raise Http404(_("Cette page de résultats n'existe pas.")) from None
 
 
 def page_links(page) -> list:

@@ -47,10 +47,25 @@ urlpatterns = [
     path("carte/", geography.MapView.as_view(), name="map"),
     path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
     path("comparer/", compare.CompareView.as_view(), name="compare"),
+    path("comparer/selection/", compare.SelectionView.as_view(), name="compare-selection"),
     path(
         "accessibilite/",
         TemplateView.as_view(template_name="casestudies/accessibility.html"),
         name="accessibility",
+    ),
+    path("a-propos/", pages.AboutView.as_view(), name="about"),
+    path(
+        "mentions-legales/",
+        TemplateView.as_view(template_name="casestudies/legal_notice.html"),
+        name="legal-notice",
+    ),
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(template_name="casestudies/personal_data.html"),
+        name="personal-data",
+    ),
+    path(
+        "contact/", TemplateView.as_view(template_name="casestudies/contact.html"), name="contact"
     ),
     path("api/", include("casestudies.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -278,6 +278,19 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# Who publishes the catalogue: shown in the header, the footer and the legal pages. Neutral
+# defaults; an installation sets its own (see the README, « Configuration »).
+PUBLISHER = {
+    "name": os.environ.get("PUBLISHER_NAME", "").strip(),
+    "url": os.environ.get("PUBLISHER_URL", "").strip(),
+    # A logo: a path under static/ (« img/logo.svg ») or an absolute https:// address.
+    "logo": os.environ.get("PUBLISHER_LOGO", "").strip(),
+    "email": os.environ.get("PUBLISHER_EMAIL", "").strip(),
+    "address": os.environ.get("PUBLISHER_ADDRESS", "").strip(),
+    "director": os.environ.get("PUBLICATION_DIRECTOR", "").strip(),
+    "host": os.environ.get("HOSTING_PROVIDER", "").strip(),
+}
+
 # Public catalogue pagination.
 CASES_PER_PAGE = 20
 

@@ -70,9 +70,7 @@ def main():
                 continue
             where, entry = entries[record.slug]
             wanted = {key: normal_field(entry[key]) for key in section.fields if key in entry}
-            wanted.update(
-                {r.name: r.wanted(loader, entry, where) for r in relations if r.name in entry}
-            )
+            wanted.update({r.name: r.wanted(loader, entry, where) for r in relations})
             changed = {
                 key: str(fingerprint(have[key]))
                 for key in wanted

@@ -1,15 +1,10 @@
-"""Reading what a visitor sees in a rendered page (cached pages carry no template context)."""
-
-import html
-import re
-
-CARD_LINK = re.compile(r'<article class="case-card">\s*<h3><a href="/fiches/([^/"]+)/">([^<]*)</a>')
+"""Reading what a page shows: its template context, and every public address of the site."""
 
 
 def listed_cases(response) -> list[tuple[str, str]]:
-    """(slug, title) of each sheet card of a list page, in page order."""
-    content = response.content.decode()
-    return [(slug, html.unescape(title)) for slug, title in CARD_LINK.findall(content)]
+    """(slug, title) of each sheet of a list page, in page order."""
+    assert response.status_code == 200, response.status_code
+    return [(case.slug, case.title) for case in response.context["cases"]]
 
 
 def public_urls(catalogue) -> list[str]:
@@ -32,7 +27,7 @@ def public_urls(catalogue) -> list[str]:
                 if entry.app_name == "admin" or "i18n" in str(entry.pattern):
                     continue
                 walk(entry.url_patterns, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
+            elif isinstance(entry, URLPattern) and entry.name and answers_get(entry):
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 keys = set(entry.pattern.regex.groupindex)
                 if "format" in keys:
@@ -45,3 +40,9 @@ def public_urls(catalogue) -> list[str]:
 
     walk(get_resolver().url_patterns, "")
     return sorted(set(urls))
+
+
+def answers_get(pattern) -> bool:
+    """False for the routes that only accept POST (the comparison selection)."""
+    view = getattr(pattern.callback, "view_class", None)
+    return view is None or "get" in getattr(view, "http_method_names", ["get"])

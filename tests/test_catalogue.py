@@ -275,7 +275,7 @@ def test_sheet_page_query_count_does_not_grow(client, db, django_assert_max_num_
     with CaptureQueriesContext(connection) as large:
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries) <= 14
+    assert len(large.captured_queries) == len(small.captured_queries) <= 21
 
 
 def test_similar_sheets_share_instruments_and_themes(client, catalogue):
@@ -283,7 +283,24 @@ def test_similar_sheets_share_instruments_and_themes(client, catalogue):
     similar = list(response.context["similar"])
     assert similar[0] == catalogue.nantes  # same instrument, theme and kinds of party
     assert catalogue.draft not in similar
-    assert "1 outil, 1 thématique" in response.text
+    assert similar[0].reasons == [
+        "même outil : Contrat de réciprocité ville–campagne",
+        "même thématique : Alimentation et agriculture",
+    ]
+    assert "même outil : Contrat de réciprocité ville–campagne" in response.text
+
+
+def test_similar_sheets_put_shared_partners_first_and_name_them(client, catalogue):
+    """A sheet sharing a partner outranks one sharing only an instrument and a theme."""
+    from casestudies.models import Role
+    from tests.factories import CaseStudyFactory, ParticipationFactory
+
+    partner = CaseStudyFactory(title="Toulouse Métropole : une autre coopération")
+    ParticipationFactory(case=partner, territory=catalogue.toulouse_metropole, role=Role.PORTEUR)
+    similar = client.get(catalogue.toulouse.get_absolute_url()).context["similar"]
+    assert similar[0] == partner
+    assert similar[0].reasons[0] == "1 partenaire en commun : Toulouse Métropole"
+    assert similar[1] == catalogue.nantes
 
 
 def test_long_result_lists_show_a_short_pagination(client, db, monkeypatch):

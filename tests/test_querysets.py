@@ -20,12 +20,14 @@ def test_with_related_loads_a_page_of_sheets_in_a_fixed_number_of_queries(
 ):
     for _ in range(5):
         complete_case()
-    # 1 sheets + 6 prefetches (parties, instruments, themes, types, citations, lessons)
-    with django_assert_num_queries(7):
+    # 1 sheets + 7 prefetches (parties, their régions, instruments, themes, types, citations,
+    # lessons)
+    with django_assert_num_queries(8):
         cases = list(CaseStudy.objects.published().with_related())
         for case in cases:
             for participation in case.participations.all():
                 str(participation.party)
+            case.regions()
             for use in case.instrument_uses.all():
                 str(use.instrument)
             list(case.themes.all())

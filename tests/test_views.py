@@ -8,8 +8,10 @@ from django.urls import reverse
 from casestudies.models import Role
 from tests.factories import (
     CaseStudyFactory,
+    CitationFactory,
     InstrumentUseFactory,
     ParticipationFactory,
+    SourceDocumentFactory,
     TerritoryFactory,
     ThemeFactory,
     complete_case,
@@ -24,7 +26,8 @@ def test_home_counts_published_sheets_and_lists_the_latest(client):
     CaseStudyFactory(title="Brouillon secret", draft=True)
     response = client.get("/")
     assert response.status_code == 200
-    assert "2 fiches de cas publiées" in response.text
+    assert response.context["case_count"] == 2
+    assert "<strong>2</strong> fiches de cas publiées" in response.text
     assert "Brest – Quimper : entente" in response.text
     assert "Brouillon secret" not in response.text
 
@@ -94,18 +97,61 @@ def test_sheet_page_shows_every_part_in_template_order(client):
     assert response.text.count("<h1>") == 1
     text = response.text[response.text.index('<article class="case-sheet">') :]
     assert "<strong>106 communes</strong>" in text
+    # What made it work or stall comes right after the summary, then the key facts, the
+    # parties, the narrative, the sources and how to cite the sheet.
     order = [
-        "Parties prenantes",
-        "Le territoire et son organisation",
-        "Historique de la coopération",
-        "Gouvernance",
-        "Conditions de réussite",
-        "Source",
+        'class="chapeau"',
+        'id="enseignements"',
+        'id="reperes"',
+        'id="parties"',
+        'id="section-territory_context"',
+        'id="section-history"',
+        'id="section-governance"',
+        'id="sources"',
+        'id="citer"',
     ]
-    positions = [text.index(heading) for heading in order]
+    positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
+    toc = text[text.index('class="toc"') : text.index("</nav>", text.index('class="toc"'))]
+    for anchor in ["#enseignements", "#reperes", "#parties", "#section-history", "#sources"]:
+        assert f'href="{anchor}"' in toc
     assert porteur.get_absolute_url() in text
     assert "lignes 1 à 10" in text
+    assert "Dernière mise à jour" in text and "Citer cette fiche" in text
+
+
+def test_citation_markers_become_numbered_notes_linked_to_their_document(client):
+    source = SourceDocumentFactory(title="Étude d'essai", short_title="Étude", reference="901")
+    case = complete_case(
+        summary="Deux voisins coopèrent (source 901, l.3–4). Depuis 2012.",
+        history="Une convention est signée (source 901, l.10–12 ; l.20).\n\n"
+        "Elle est renouvelée (source 901, l.3–4).",
+        editorial_note="Une ambiguïté (source 901, l.30).",
+    )
+    CitationFactory(case=case, source=source, line_start=3, line_end=30)
+    response = client.get(case.get_absolute_url())
+    text = response.text
+    assert "source 901" not in text  # never the internal code
+    notes = [note for note, _ in response.context["notes"].items()]
+    assert [note.number for note in notes] == [1, 2, 3]  # the same marker twice: one note
+    assert text.count('href="#note-1"') == 2 and 'id="appel-1-2"' in text
+    assert '<li id="note-2"><a href="#source-901">Étude</a>, l.\xa010–12 ; l.\xa020' in text
+    assert 'href="#appel-2"' in text
+    assert 'id="source-901"' in text and "lignes 3 à 30" in text
+
+
+def test_addresses_in_a_sheet_become_links(client):
+    case = complete_case(further_info="Site : www.exemple-petr.fr — contact@exemple-petr.fr")
+    text = client.get(case.get_absolute_url()).text
+    assert '<a href="http://www.exemple-petr.fr"' in text
+    assert '<a href="mailto:contact@exemple-petr.fr"' in text
+
+
+def test_a_sheet_without_lessons_says_so_and_keeps_its_notes_collapsed(client):
+    case = CaseStudyFactory(editorial_note="La source n'énonce aucun enseignement.")
+    text = html.unescape(client.get(case.get_absolute_url()).text)
+    assert "n'énoncent ni condition de réussite ni frein" in text
+    assert '<details class="method-notes" id="notes-methodologiques">' in text
 
 
 def test_sheet_sections_cannot_inject_html(client):
@@ -117,7 +163,8 @@ def test_sheet_sections_cannot_inject_html(client):
     response = client.get(case.get_absolute_url())
     assert "<script>alert" not in response.text
     assert 'href="javascript:' not in response.text
-    assert "<img" not in response.text
+    assert "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.text  # shown as text, escaped
 
 
 def test_draft_sheet_page_is_a_404(client):
@@ -135,7 +182,7 @@ def test_sheet_page_query_count_is_fixed(client, django_assert_max_num_queries):
         ParticipationFactory(case=case)
     # 13: the sheet, 6 prefetches, the cache generation, and for the similar sheets four
     # GROUP BY (instruments, themes, kinds of territory, kinds of organisation) and their titles.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(21):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
 

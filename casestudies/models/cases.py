@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casestudies.validators import YEAR_MAX, YEAR_MIN, year_validators
 
-from .choices import CooperationStatus, LessonKind, PublicationStatus, Role
+from .choices import CooperationStatus, LessonKind, PublicationStatus, Role, TerritoryKind
 from .generation import CatalogueGeneration
+from .territories import Territory
 
 # Narrative sections in the order of the model sheet (Terres en villes, Grand Clermont).
 SECTION_FIELDS = (
@@ -53,17 +54,27 @@ class CaseStudyQuerySet(models.QuerySet):
 
         return search.search(self, text)
 
-    def with_related(self):
-        """Everything the list and detail pages show, in a fixed number of queries."""
+    def for_cards(self):
+        """What a sheet's card shows (parties with their kinds and régions, instruments,
+        themes), in a fixed number of queries."""
         return self.prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("territory", "organisation"),
+                queryset=Participation.objects.select_related(
+                    "territory", "organisation"
+                ).prefetch_related(
+                    Prefetch("territory__regions", queryset=Territory.objects.only("name"))
+                ),
             ),
             Prefetch(
                 "instrument_uses", queryset=InstrumentUse.objects.select_related("instrument")
             ),
             "themes",
+        )
+
+    def with_related(self):
+        """Everything the sheet page and the exports show, in a fixed number of queries."""
+        return self.for_cards().prefetch_related(
             "cooperation_types",
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
             Prefetch("lessons", queryset=Lesson.objects.select_related("category")),
@@ -241,6 +252,41 @@ class CaseStudy(models.Model):
             for name in SECTION_FIELDS
             if getattr(self, name).strip()
         ]
+
+    def narrative(self):
+        """The non-empty narrative sections as (field name, label, text), without the editorial
+        note (shown apart, as methodological notes)."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in SECTION_FIELDS
+            if name != "editorial_note" and getattr(self, name).strip()
+        ]
+
+    # -- what cards and the sheet page show about the parties (uses with_related()) -----------
+    def partner_kinds(self) -> list[str]:
+        """The kinds of the parties, each once, in the order of the parties."""
+        kinds = [str(p.party_kind_display) for p in self.participations.all() if p.party]
+        return list(dict.fromkeys(kinds))
+
+    def regions(self) -> list[str]:
+        """The régions of the territories taking part, each once, by name."""
+        names = {
+            region.name
+            for participation in self.participations.all()
+            if participation.territory_id
+            and participation.territory.kind != TerritoryKind.COLLECTIF
+            for region in participation.territory.regions.all()
+        }
+        return sorted(names)
+
+    def lessons_of(self, kind) -> list:
+        return [lesson for lesson in self.lessons.all() if lesson.kind == kind]
+
+    def successes(self):
+        return self.lessons_of(LessonKind.SUCCESS)
+
+    def obstacles(self):
+        return self.lessons_of(LessonKind.OBSTACLE)
 
 
 class Participation(models.Model):

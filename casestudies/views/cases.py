@@ -1,15 +1,11 @@
 """Case sheets: the filterable list and the sheet page."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import EmptyPage
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -19,6 +15,7 @@ from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy
+from casestudies.notes import PageNotes, strip_markers
 from casestudies.pagination import CachedPaginator, page_links
 from casestudies.similarity import similar_cases
 
@@ -56,105 +53,59 @@ def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
 
 
 class CaseListView(ListView):
-    """The searchable, filterable list of published sheets.
-
-    Its catalogue part (filters with their counts, results, pages) depends only on the query
-    string, the interface language and the catalogue: it is rendered once per catalogue
-    generation and served from the cache afterwards, with the warnings it raised. The page
-    around it (header, language form with its CSRF token) is rendered for every request.
-    """
+    """The searchable, filterable list of published sheets: one FilterSet, facet counts of the
+    selection, removable chips, pages; unusable parameters are ignored and reported."""
 
     template_name = "casestudies/case_list.html"
-    catalogue_template_name = "partials/_case_catalogue.html"
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
 
-    def cache_key(self):
-        # Only the parameters the list uses: « utm_source » and the like share the page.
-        known = set(CaseStudyFilterSet.base_filters)
-        return query_key(self.request.GET, keep=known | {self.page_kwarg})
+    def get(self, request, *args, **kwargs):
+        with one_generation():  # every cached count of the page describes the same catalogue
+            return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.base = CaseStudy.objects.published()
+        self.filterset = CaseStudyFilterSet(self.request.GET, queryset=self.base)
+        return self.filterset.qs
 
     def selection_key(self):
         """The selection without its page number: its count and facets are the same."""
         return query_key(self.request.GET, keep=set(CaseStudyFilterSet.base_filters))
 
-    def get(self, request, *args, **kwargs):
-        with one_generation():
-            catalogue = cached(
-                "list-html",
-                f"{get_language()}:{self.cache_key()}",
-                self.render_catalogue,
-                # A page with warnings (unknown values, a bad page number) is built again
-                # each time: random values must not fill the cache.
-                store_if=lambda catalogue: not catalogue["warnings"],
-            )
-        for text in catalogue["warnings"]:
-            messages.warning(request, text)
-        return self.render_to_response(
-            {"catalogue": mark_safe(catalogue["html"]), "q": catalogue["q"]}
-        )
-
-    def get_template_names(self):
-        return [self.template_name]
-
-    def render_catalogue(self) -> dict:
-        """The catalogue part of the page, for the cache (Http404 is raised, never cached)."""
-        self.warnings = []
-        self.object_list = self.get_queryset()
-        context = self.get_context_data()
-        html = render_to_string(self.catalogue_template_name, context, request=self.request)
-        return {"html": html, "q": context["q"], "warnings": self.warnings}
-
-    def get_queryset(self):
-        self.base = CaseStudy.objects.published()
-        self.filterset = CaseStudyFilterSet(self.request.GET, queryset=self.base)
-        return self.filterset.qs.with_related()
-
     def paginate_queryset(self, queryset, page_size):
-        paginator = CachedPaginator(queryset, page_size, cache_key=self.selection_key())
-        raw = self.request.GET.get("page", "1")
-        try:
-            number = int(raw)
-        except ValueError:
-            self.warnings.append(
-                _("Numéro de page « %s » invalide : première page affichée.") % raw[:20]
-            )
-            number = 1
-        try:
-            page = paginator.page(number)
-        except EmptyPage:
-            if number == 1:  # no result at all: page 1 exists, empty
-                page = paginator.page(1) if paginator.count else paginator.get_page(1)
-            else:
-                raise Http404(_("Cette page de résultats n'existe pas.")) from None
+        paginator = CachedPaginator(
+            queryset,
+            page_size,
+            cache_key=self.selection_key(),
+            fetch=lambda keys: CaseStudy.objects.filter(pk__in=keys).for_cards(),
+        )
+        page = paginator.page_or_404(self.request.GET.get("page", "1"), self.warn)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def warn(self, text):
+        messages.warning(self.request, text)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset
-        self.warnings.extend(str(text) for text in filterset.ignored())
-        q = filterset.search_text
-        if q:
+        filterset, count = self.filterset, context["paginator"].count
+        for text in filterset.ignored():
+            self.warn(text)
+        if filterset.search_text:
             for case in context["cases"]:
-                case.highlight = search.highlight(case, q)
-        count = context["paginator"].count
-        context["page_range"] = page_links(context["page_obj"])
+                case.highlight = search.highlight(case, filterset.search_text)
         context.update(
             filterset=filterset,
-            q=q,
+            q=filterset.search_text,
             sort=filterset.sort_key,
-            sorts=[(key, label) for key, label in SORTS.items() if key != "pertinence" or q],
+            sorts=[(k, v) for k, v in SORTS.items() if k != "pertinence" or filterset.search_text],
             facets=cached(
                 "facets",
                 f"{get_language()}:{self.selection_key()}",
                 lambda: facet_groups(filterset, self.base, count),
             ),
             chips=active_chips(filterset, self.request.GET),
-            year_min=filterset.cleaned.get("year_min"),
-            year_max=filterset.cleaned.get("year_max"),
-            query_string=urlencode(
-                [(k, v) for k, v in self.request.GET.lists() for v in v if k != "page"]
-            ),
+            page_range=page_links(context["page_obj"]),
         )
         return context
 
@@ -194,6 +145,7 @@ class CaseDetailView(DetailView):
         context["similar"] = cached(
             "similar", str(self.object.pk), lambda: list(similar_cases(self.object))
         )
+        context["notes"] = PageNotes.for_page(self.object.citations.all())
         context["structured_data"] = structured_data(self.object, self.request)
         return context
 
@@ -204,7 +156,7 @@ def structured_data(case, request):
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": case.title,
-        "description": case.summary,
+        "description": strip_markers(case.summary),
         "url": request.build_absolute_uri(case.get_absolute_url()),
         "inLanguage": "fr",
         "datePublished": case.published_at,

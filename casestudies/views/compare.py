@@ -1,13 +1,16 @@
 """/comparer/: two to four published sheets side by side."""
 
 from django.contrib import messages
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from casestudies.models import CaseStudy, LessonKind
-
-MAX_SHEETS = 4
+from casestudies.selection import MAX_SHEETS, save_slugs, selected_slugs
 
 
 def requested_slugs(query) -> list[str]:
@@ -111,3 +114,43 @@ class CompareView(TemplateView):
                 )
         context.update(cases=cases, rows=rows)
         return context
+
+
+class SelectionView(View):
+    """POST: add a sheet to the visitor's comparison selection, remove one, or empty it; then
+    back to the page the visitor came from (its own address, filters and page included)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        slugs, slug = selected_slugs(request), request.POST.get("fiche", "")[:200]
+        action = request.POST.get("action")
+        if action == "vider":
+            slugs = []
+        elif action == "retirer":
+            slugs = [s for s in slugs if s != slug]
+        elif action == "ajouter":
+            slugs = self.added(request, slugs, slug)
+        else:
+            return HttpResponseBadRequest(_("Action inconnue."))
+        save_slugs(request, slugs)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("casestudies:case-list")
+        return HttpResponseRedirect(target)
+
+    @staticmethod
+    def added(request, slugs, slug):
+        if slug in slugs:
+            return slugs
+        if not CaseStudy.objects.published().filter(slug=slug).exists():
+            messages.error(request, _("Cette fiche n'existe pas ou n'est pas publiée."))
+            return slugs
+        if len(slugs) >= MAX_SHEETS:
+            messages.warning(
+                request,
+                _("La comparaison porte sur %(n)s fiches au plus : retirez-en une d'abord.")
+                % {"n": MAX_SHEETS},
+            )
+            return slugs
+        return [*slugs, slug]

@@ -17,6 +17,7 @@ from casestudies.models import (
     PublicationStatus,
     Theme,
 )
+from casestudies.notes import PageNotes
 from casestudies.pagination import CachedPaginator
 
 PUBLISHED = Q(cases__publication_status=PublicationStatus.PUBLISHED)
@@ -29,7 +30,10 @@ def first_sheets(cases, facet: str, slug: str) -> dict:
     shows the first ones and links to the paginated, filterable list for the rest.
     """
     paginator = CachedPaginator(
-        cases.order_by("title", "pk"), settings.CASES_PER_PAGE, cache_key=f"{facet}:{slug}"
+        cases.order_by("title", "pk"),
+        settings.CASES_PER_PAGE,
+        cache_key=f"{facet}:{slug}",
+        fetch=lambda keys: CaseStudy.objects.filter(pk__in=keys).for_cards(),
     )
     return {
         "cases": paginator.page(1).object_list,
@@ -62,6 +66,7 @@ class InstrumentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         cases = CaseStudy.objects.published().filter(exists(InstrumentUse, instrument=self.object))
         context.update(first_sheets(cases, "instrument", self.object.slug))
+        context["notes"] = PageNotes.for_page()
         return context
 
 

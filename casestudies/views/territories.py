@@ -58,7 +58,7 @@ class TerritoryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cases = CaseStudy.objects.published().involving_territory(self.object)
-        context["cases"] = cases.with_related()
+        context["cases"] = cases.for_cards()
         context["partners"] = partners_of(self.object, cases.values("pk"))
         official = self.object.reference
         context["official"] = official
