@@ -390,3 +390,33 @@ def test_every_official_code_of_the_content_exists_in_the_official_reference(con
         assert territory.siren in groupings, territory.slug
     for territory in Territory.objects.filter(kind=TerritoryKind.COMMUNE).exclude(insee_code=""):
         assert territory.insee_code in communes, territory.slug
+
+
+def test_no_public_page_of_the_content_shows_a_phone_number_or_an_internal_code(content, client):
+    from django.urls import reverse
+
+    phone = re.compile(r"(?<![\d/.-])0[1-9](?:[ .-]?\d{2}){4}(?![\d/])|\+33\s?\d")
+    code = re.compile(r"\(\s*source \d{3}|\b(?:diaporama|source|étude) 00\d\b")
+    pages = [case.get_absolute_url() for case in CaseStudy.objects.published()]
+    pages += [instrument.get_absolute_url() for instrument in Instrument.objects.all()]
+    pages += [reverse("casestudies:home"), reverse("casestudies:case-list")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = re.sub(r"<script.*?</script>", "", response.text, flags=re.S)  # JSON-LD aside
+        assert not phone.search(text), (url, phone.search(text))
+        assert not code.search(text), (url, code.search(text))
+
+
+def test_home_and_list_give_the_same_counts_for_the_same_theme_and_instrument(content, client):
+    from django.urls import reverse
+
+    home = client.get(reverse("casestudies:home")).context
+    for theme in home["themes"]:
+        listing = client.get(reverse("casestudies:case-list"), {"theme": theme.slug})
+        assert listing.context["paginator"].count == theme.case_count, theme.slug
+    for instrument in home["instruments"][:5]:
+        listing = client.get(reverse("casestudies:case-list"), {"instrument": instrument.slug})
+        assert listing.context["paginator"].count == instrument.case_count, instrument.slug
+    development = next(t for t in home["themes"] if t.slug == "developpement-economique-et-emploi")
+    assert development.case_count >= 35  # it counts the sheets of its sub-themes, as the list

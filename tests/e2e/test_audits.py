@@ -49,6 +49,10 @@ def page_types() -> dict[str, str]:
         "comparaison-vide": "/comparer/",
         "api": "/api/",
         "accessibilite": "/accessibilite/",
+        "a-propos": "/a-propos/",
+        "mentions-legales": "/mentions-legales/",
+        "donnees-personnelles": "/donnees-personnelles/",
+        "contact": "/contact/",
         "page-introuvable": "/cette-page-n-existe-pas/",
         "connexion-gestion": "/admin/login/",
     }
@@ -102,6 +106,21 @@ def test_no_page_type_scrolls_sideways_on_a_narrow_screen(new_page, journey):
             journey.step(page, name)
             too_wide[name] = width
     assert not too_wide, f"Pages plus larges que l'écran de 320 px : {too_wide}"
+
+
+SCREENSHOTS = ROOT / "test-artifacts" / "pages"
+
+
+def test_screenshots_of_every_page_type_at_1280_and_390_pixels(new_page):
+    """Not a check: the pictures a person looks at before calling a visual change done
+    (test-artifacts/pages/<page type>-<width>.png, whole pages)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page = new_page(viewport={"width": width, "height": 900})
+        for name, path in page_types().items():
+            page.goto(path)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    assert len(list(SCREENSHOTS.glob("*-390.png"))) >= len(page_types())
 
 
 def fetch(url: str) -> bytes:

@@ -36,7 +36,7 @@ def test_visitor_searches_filters_reads_compares_and_exports(new_page, journey, 
 
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Catalogue des coopérations territoriales"
+        "Qui a déjà bâti une coopération comme la vôtre ?"
     )
     journey.step(page, "accueil")
 
@@ -104,16 +104,19 @@ def test_visitor_searches_filters_reads_compares_and_exports(new_page, journey, 
     expect(result_cards(page)).to_have_count(count)
     journey.step(page, "retour à la liste filtrée")
 
-    # Compare two sheets.
-    cards = result_cards(page)
+    # Compare two sheets: each card adds its sheet to a selection that the page shows.
     for index in (0, 1):
-        cards.nth(index).get_by_role(
-            "checkbox", name=re.compile("^Ajouter à la comparaison")
-        ).check()
-    journey.step(page, "deux fiches cochées")
-    page.get_by_role("button", name=re.compile("^Comparer les fiches cochées")).click()
+        result_cards(page).nth(index).get_by_role(
+            "button", name=re.compile("^Ajouter à la comparaison")
+        ).click()
+        expect(page.get_by_text(f"Comparer ({index + 1})")).to_be_visible()
+    expect(result_cards(page).first.get_by_role("button")).to_have_text(
+        re.compile("^Retirer de la comparaison")
+    )
+    journey.step(page, "deux fiches sélectionnées")
+    page.get_by_role("link", name="Comparer ces fiches").click()
     expect(page).to_have_url(re.compile(r"/comparer/\?"))
-    slugs = query_of(page.url)["fiches"]
+    slugs = ",".join(query_of(page.url)["fiches"]).split(",")
     assert len(slugs) == 2
     table = page.get_by_role("table")
     for title in titles[:2]:
@@ -122,8 +125,7 @@ def test_visitor_searches_filters_reads_compares_and_exports(new_page, journey, 
     journey.step(page, "comparaison")
 
     # Export the filtered selection as CSV.
-    page.go_back()
-    expect(page).to_have_url(filtered_url)
+    page.goto(filtered_url)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV (tableur)").click()
     download = download_info.value
