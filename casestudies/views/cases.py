@@ -137,6 +137,8 @@ class CaseListView(ListView):
         if q:
             for case in context["cases"]:
                 case.highlight = search.highlight(case, q)
+        # « Vouliez-vous dire … » (partials/_search_suggestion.html): a word found nowhere.
+        context["suggestion"] = search.suggestion(q, self.base) if q else ""
         count = context["paginator"].count
         context["page_range"] = page_links(context["page_obj"])
         context.update(
