@@ -1,25 +1,34 @@
-"""Search of case sheets: one interface, two engines.
+"""Search of case sheets: one interface, two engines, one syntax (see search_query.py).
 
 - PostgreSQL: a stored, weighted ``tsvector`` (title A; chapeau and the names of parties,
   instruments and themes B; sections C) in the ``french_unaccent`` configuration created by
-  migration 0003, queried with ``websearch`` syntax and ranked with ``SearchRank``. A search
-  word found in no sheet is probably misspelt: the closest words of the catalogue's vocabulary
-  (``SearchWord``, trigram similarity) join the query as alternatives (« Gascone » finds
-  « Gascogne »), so that every search is one lookup in the GIN index of the vector.
-- SQLite: every word of the query must appear in the folded (lowercase, unaccented) text; title
-  matches rank first.
+  migration 0003, ranked with ``SearchRank``. A query without synonym nor misspelt word is
+  given to ``websearch_to_tsquery``; otherwise the ``tsquery`` is written from PostgreSQL's own
+  lexemes of each term: a synonym becomes the group of its expressions, and a word found in no
+  sheet (probably misspelt) becomes itself or the closest words of the catalogue's vocabulary
+  (``SearchWord``, trigram similarity: « Gascone » finds « Gascogne »). Every search is one
+  lookup in the GIN index of the vector.
+- SQLite: an FTS5 table (migration 0013; title, chapeau and names, sections; tokenizer
+  ``unicode61 remove_diacritics 2`` over folded text; prefix index), ranked with ``bm25``
+  (title first, then chapeau and names, then sections). A word of 4 letters or more also
+  matches longer words; a shorter word, a phrase or a synonym is matched exactly. The results
+  stay a queryset of sheets: ``pk IN`` the FTS5 matches, ranked once per statement.
 
-The stored columns are refreshed whenever a sheet or what it shows changes (see signals.py);
-``deferred_refresh()`` batches the refreshes of a bulk load.
+On both engines a hyphen between two letters joins a compound, indexed and searched as two
+adjacent words (« ville-campagne » = « ville campagne »). The stored columns are refreshed
+whenever a sheet or what it shows changes (see signals.py); ``deferred_refresh()`` batches the
+refreshes of a bulk load.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
+import operator
 import re
 import threading
 from contextlib import contextmanager
-from functools import reduce
+from functools import partial, reduce
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -28,21 +37,36 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db import connection
-from django.db.models import Case, F, FloatField, Value, When
-from django.db.models.functions import Cast
+from django.db import connection, transaction
+from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 from django.utils.safestring import mark_safe
 
-from casestudies.text import accent_insensitive_pattern, fold, words
+from casestudies.search_query import (
+    Query,
+    Synonyms,
+    fts5_expressions,
+    parse,
+    tsquery,
+    tsquery_texts,
+    websearch_text,
+)
+from casestudies.text import TOKEN, accent_insensitive_pattern, compounds_split, fold
 
 FTS_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
-MIN_TYPO_WORD_LENGTH = 4
 SNIPPET_WORDS = 35
 TYPO_ALTERNATIVES = 3
-QUOTED = re.compile(r'"[^"]*"?')
-# A word of letters standing alone: not after « - » (exclusion, compound) nor inside a word.
-FREE_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+# SQLite (migration 0013): the FTS5 table, whose rowid is the sheet's id, and its vocabulary.
+FTS_TABLE = "casestudies_search_fts"
+FTS_VOCABULARY = "casestudies_search_fts_vocab"
+# bm25 weights of title, chapeau and names, sections. The title weighs most, as PostgreSQL's A;
+# sections are long, and with PostgreSQL's ratios (1, 0.4, 0.2) a sheet that repeats a word in
+# its sections came before the sheets named after it (« réciprocité » on the real content).
+FTS_WEIGHTS = (20.0, 4.0, 1.0)
+# difflib's similarity for a correction proposed on SQLite (« gascone » → « gascogne »: 0.93).
+CORRECTION_CUTOFF = 0.75
 
 # Adds the words of some sheets' folded text to the vocabulary (PostgreSQL).
 VOCABULARY_SQL = """
@@ -76,6 +100,7 @@ def document_parts(case) -> tuple[str, str, str]:
 
 
 def refresh(case_ids, bump: bool = True) -> None:
+    """Re-index the sheets ``case_ids``; an id whose sheet is gone leaves SQLite's index."""
     from casestudies.models import CaseStudy
 
     ids = [pk for pk in set(case_ids) if pk is not None]
@@ -87,6 +112,7 @@ def refresh(case_ids, bump: bool = True) -> None:
         "instrument_uses__instrument",
         "themes",
     )
+    fts_rows = []
     for case in cases:
         title, middle, sections = document_parts(case)
         values = {
@@ -96,19 +122,51 @@ def refresh(case_ids, bump: bool = True) -> None:
         }
         if is_postgresql():
             values["search_vector"] = (
-                SearchVector(Value(title), weight="A", config=FTS_CONFIG)
-                + SearchVector(Value(middle), weight="B", config=FTS_CONFIG)
-                + SearchVector(Value(sections), weight="C", config=FTS_CONFIG)
+                SearchVector(Value(compounds_split(title)), weight="A", config=FTS_CONFIG)
+                + SearchVector(Value(compounds_split(middle)), weight="B", config=FTS_CONFIG)
+                + SearchVector(Value(compounds_split(sections)), weight="C", config=FTS_CONFIG)
             )
+        else:
+            fts_rows.append((case.pk, fold(title), fold(middle), fold(sections)))
         CaseStudy.objects.filter(pk=case.pk).update(**values)
     if is_postgresql():
         record_vocabulary("id = ANY(%s)", [ids])
+    else:
+        write_fts_rows(ids, fts_rows)
     if bump:
         # Refreshes may run after the commit that changed the sheets (deferred_refresh): pages
         # cached in between describe the old index, under a generation this bump retires.
         from casestudies.models import CatalogueGeneration
 
         CatalogueGeneration.bump()
+
+
+def write_fts_rows(ids, rows) -> None:
+    """Replace the FTS5 rows of the sheets ``ids`` by ``rows`` (id, title, middle, sections)."""
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in ids])
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, middle, sections) VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+
+
+def refresh_after_commit(case_ids) -> None:
+    """loaddata: a sheet's row brings its search columns, not SQLite's index, and its relations
+    come after it; index it once the load has committed."""
+    if not is_postgresql():
+        transaction.on_commit(partial(refresh, list(case_ids)))
+
+
+def forget_deleted_sheets(database) -> None:
+    """Drop SQLite's index rows of sheets deleted without signals (``manage.py flush``)."""
+    if database.vendor != "sqlite" or FTS_TABLE not in database.introspection.table_names():
+        return
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM casestudies_casestudy)"
+        )
 
 
 def record_vocabulary(where: str, params) -> None:
@@ -144,31 +202,40 @@ def deferred_refresh():
 
 
 def normalise_query(text: str) -> str:
-    return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    # (PostgreSQL refuses a NUL in any text; the list's form already rejects it.)
+    return " ".join((text or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+
+
+def synonyms() -> Synonyms:
+    """The synonym list, read once per catalogue generation (editing it bumps the generation)."""
+    from casestudies.caching import cached
+    from casestudies.models import SearchSynonym
+
+    return Synonyms(cached("search-synonyms", "groups", SearchSynonym.objects.groups))
+
+
+def parsed(text: str) -> Query:
+    """``text`` parsed, with its synonyms (the list is read only when there is a term)."""
+    query = parse(normalise_query(text))
+    return query.with_synonyms(synonyms()) if query else query
 
 
 def search(queryset, text: str):
     """Sheets of ``queryset`` matching ``text``, annotated with a ``rank`` (higher is better)."""
     text = normalise_query(text)
-    terms = words(text)
-    if not terms:
+    query = parsed(text)
+    if not query:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if is_postgresql():
-        return _search_postgresql(queryset, text)
-    return _search_fallback(queryset, terms)
+        return _search_postgresql(queryset, text, query)
+    return _search_sqlite(queryset, query)
 
 
 def misspelling_candidates(text: str) -> set[str]:
     """Words of ``text`` that may get alternatives: plain words of letters, outside quotes,
-    not excluded (« -mot ») nor part of a compound (« auvergne-rhone »), not « or »."""
-    from casestudies.models import SearchWord
-
-    unquoted = QUOTED.sub(" ", fold(text))
-    return {
-        word
-        for word in FREE_WORD.findall(unquoted)
-        if MIN_TYPO_WORD_LENGTH <= len(word) <= SearchWord.MAX_LENGTH
-    }
+    not excluded (« -mot »), not part of a compound (« auvergne-rhone »), not « or », not in
+    the synonym list."""
+    return {term.text for term in parsed(text).terms() if term.correctable}
 
 
 def typo_alternatives(text: str) -> dict[str, list[str]]:
@@ -192,75 +259,159 @@ def typo_alternatives(text: str) -> dict[str, list[str]]:
     return alternatives
 
 
-def postgresql_query(text: str) -> SearchQuery:
-    """The full-text query of ``text`` (``websearch`` syntax: « "exact phrase" », « -word »,
-    « or »), in which each misspelt word becomes itself OR its closest words."""
+def cached_typo_alternatives(text: str) -> dict[str, list[str]]:
     from casestudies.caching import cached, text_key
 
-    alternatives = cached("search-words", text_key(text), lambda: typo_alternatives(text))
+    return cached("search-words", text_key(text), lambda: typo_alternatives(text))
+
+
+def postgresql_query(text: str, query: Query) -> SearchQuery:
+    """The full-text query of ``text``: PostgreSQL's ``websearch`` parse when no term is a
+    synonym or misspelt, else the ``tsquery`` where they become groups of alternatives."""
+    from casestudies.caching import cached, text_key
+
+    alternatives = cached_typo_alternatives(text)
     misspelt = {word: closest for word, closest in alternatives.items() if closest}
-    if not misspelt:
-        return SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
-    corrected = cached("search-query", text_key(text), lambda: corrected_tsquery(text, misspelt))
+    if not misspelt and not query.has_synonyms:
+        return SearchQuery(websearch_text(query), config=FTS_CONFIG, search_type="websearch")
+    corrected = cached("search-query", text_key(text), lambda: corrected_tsquery(query, misspelt))
     # Already normalised lexemes: the « simple » configuration keeps them as they are.
     return SearchQuery(corrected, config="simple", search_type="raw")
 
 
-def corrected_tsquery(text: str, misspelt: dict[str, list[str]]) -> str:
-    """PostgreSQL's own parse of ``text`` (``websearch_to_tsquery``), each misspelt word's
-    lexeme replaced by the group of its own and its alternatives' lexemes:
-    « gascone or retz » → ``( 'gascon' | 'gascogn' ) | 'retz'``."""
-    words = sorted({w for word, closest in misspelt.items() for w in [word, *closest]})
+def corrected_tsquery(query: Query, misspelt: dict[str, list[str]]) -> str:
+    """The ``tsquery`` of ``query`` built from PostgreSQL's lexemes of each of its texts (one
+    query): « gascone or retz » → ``( 'gascogn' | 'gascon' ) | 'retz'``, « PAT » →
+    ``( 'pat' | 'projet' <-> 'alimentair' <-> 'territorial' )``."""
+    texts = sorted(tsquery_texts(query, misspelt))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [FTS_CONFIG, text])
-        parsed = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT w, plainto_tsquery(%s::regconfig, w)::text FROM unnest(%s::text[]) AS w",
-            [FTS_CONFIG, words],
+            "SELECT t, phraseto_tsquery(%s::regconfig, t)::text FROM unnest(%s::text[]) AS t",
+            [FTS_CONFIG, texts],
         )
-        lexeme = dict(cursor.fetchall())
-    for word, closest in misspelt.items():
-        own = lexeme.get(word, "")
-        group = sorted({lexeme[w] for w in [word, *closest] if lexeme.get(w)})
-        if own and " " not in own and len(group) > 1:
-            parsed = parsed.replace(own, "( " + " | ".join(group) + " )")
-    return parsed
+        lexemes = dict(cursor.fetchall())
+    return tsquery(query, misspelt, lexemes)
 
 
-def _search_postgresql(queryset, text):
-    query = postgresql_query(text)
-    return queryset.filter(search_vector=query).annotate(
-        rank=SearchRank(F("search_vector"), query)
+def _search_postgresql(queryset, text, query):
+    full_text = postgresql_query(text, query)
+    return queryset.filter(search_vector=full_text).annotate(
+        rank=SearchRank(F("search_vector"), full_text)
         + Cast(TrigramWordSimilarity(fold(text), "search_title"), FloatField()) * Value(0.1)
     )
 
 
-def _search_fallback(queryset, terms):
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    title_hits = [
-        Case(When(search_title__contains=term, then=Value(1.0)), default=Value(0.0))
-        for term in terms
-    ]
-    return queryset.annotate(rank=reduce(lambda a, b: a + b, title_hits))
+class FtsRank(Func):
+    """``-bm25`` of the sheet for an FTS5 expression (higher is better). The matches are ranked
+    once per statement (a materialised CTE), not once per sheet: bm25 recomputed in a
+    correlated subquery would cost the whole match for every sheet."""
+
+    output_field = FloatField()
+    template = (
+        "(WITH fts_rank AS MATERIALIZED (SELECT rowid AS id, -bm25({table}, {weights}) AS rank "
+        "FROM {table} WHERE {table} MATCH %s) SELECT rank FROM fts_rank WHERE id = {pk})"
+    )
+
+    def __init__(self, expression: str):
+        super().__init__(F("pk"))
+        self.expression = expression
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        weights = ", ".join(map(str, FTS_WEIGHTS))
+        sql = self.template.format(table=FTS_TABLE, weights=weights, pk=pk_sql)
+        return sql, (self.expression, *pk_params)
+
+
+def fts_matches(expression: str) -> RawSQL:
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+
+
+def _search_sqlite(queryset, query):
+    wanted, excluding_only = fts5_expressions(query)
+    conditions = [~Q(pk__in=fts_matches(expression)) for expression in excluding_only]
+    if wanted:
+        conditions.append(Q(pk__in=fts_matches(wanted)))
+        rank = Coalesce(FtsRank(wanted), Value(0.0))
+    else:
+        rank = Value(0.0, output_field=FloatField())
+    return queryset.filter(reduce(operator.or_, conditions)).annotate(rank=rank)
+
+
+# -- « Vouliez-vous dire … » -----------------------------------------------------------------
+
+
+def suggestion(text: str, queryset) -> str:
+    """``text`` with each word found nowhere in the catalogue replaced by the closest word that
+    is, when the corrected search finds sheets of ``queryset``; "" otherwise."""
+    text = normalise_query(text)
+    words = {term.text for term in parsed(text).terms() if term.correctable}
+    if not words:
+        return ""
+    if is_postgresql():
+        alternatives = cached_typo_alternatives(text)
+        corrections = {word: closest[0] for word, closest in alternatives.items() if closest}
+    else:
+        corrections = _fts_corrections(words)
+    if not corrections:
+        return ""
+    corrected = TOKEN.sub(lambda m: corrections.get(fold(m.group(0)), m.group(0)), text)
+    # The vocabulary holds the words of drafts too: never propose what finds nothing.
+    return corrected if search(queryset, corrected).exists() else ""
+
+
+def _fts_corrections(words: set[str]) -> dict[str, str]:
+    """For each of ``words`` that begins no word of SQLite's index (its search would find
+    nothing), the closest indexed word (difflib), if close enough."""
+    ordered = sorted(words)
+    candidates = " UNION ALL ".join(["SELECT %s AS word"] * len(ordered))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM ({candidates}) WHERE NOT EXISTS (SELECT 1 FROM {FTS_VOCABULARY} "
+            "WHERE term >= word AND term < word || char(1114111))",
+            ordered,
+        )
+        unknown = [row[0] for row in cursor.fetchall()]
+        corrections = {}
+        for word in unknown:
+            cursor.execute(
+                f"SELECT term FROM {FTS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",
+                [len(word) - 2, len(word) + 2],
+            )
+            terms = [term for (term,) in cursor.fetchall() if term.isalpha()]
+            closest = difflib.get_close_matches(word, terms, n=1, cutoff=CORRECTION_CUTOFF)
+            if closest:
+                corrections[word] = closest[0]
+    return corrections
 
 
 # -- showing the matching passage -------------------------------------------------------------
 
 
-def _term_pattern(terms) -> re.Pattern | None:
-    stems = []
-    for term in terms:
-        stem = term if len(term) <= 5 else term[: max(5, len(term) - 2)]
-        stems.append(accent_insensitive_pattern(stem))
-    if not stems:
+def _expression_pattern(expression, prefix: bool) -> str:
+    if prefix:  # a free word of 4 letters or more: its stem and whatever follows
+        word = expression[0]
+        stem = word if len(word) <= 5 else word[: max(5, len(word) - 2)]
+        return accent_insensitive_pattern(stem) + r"[\w'-]*"
+    return r"[\W_]+".join(map(accent_insensitive_pattern, expression)) + r"\b"
+
+
+def _term_pattern(query: Query) -> re.Pattern | None:
+    """What the search matched: each wanted term, or each expression of its synonym group."""
+    patterns = [
+        _expression_pattern(expression, term.prefix)
+        for term in query.terms()
+        if not term.excluded
+        for expression in (term.expressions or [term.tokens])
+    ]
+    if not patterns:
         return None
-    return re.compile(r"\b(?:" + "|".join(stems) + r")[\w'-]*", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(patterns) + ")", re.IGNORECASE)
 
 
 def highlight(case, text: str) -> str:
     """The passage of the sheet that best matches ``text``, HTML-escaped, matches in <mark>."""
-    pattern = _term_pattern(words(normalise_query(text)))
+    pattern = _term_pattern(parsed(text))
     if pattern is None:
         return ""
     from casestudies.models.cases import SECTION_FIELDS

@@ -1,5 +1,6 @@
-"""Keep each sheet's search columns current when the sheet or what it shows changes, and bump
-the catalogue generation (the key of cached counts and pages) on any change to what they show."""
+"""Keep each sheet's search columns (and SQLite's full-text index) current when the sheet or
+what it shows changes, and bump the catalogue generation (the key of cached counts and pages) on
+any change to what they show, the synonym list of search included."""
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -17,6 +18,7 @@ from casestudies.models import (
     LessonCategory,
     Organisation,
     Participation,
+    SearchSynonym,
     SourceDocument,
     Territory,
     Theme,
@@ -27,10 +29,17 @@ from casestudies.models import (
 def case_saved(sender, instance, raw=False, **kwargs):
     if raw:
         # loaddata: the row comes with its search columns, and its relations are loaded
-        # afterwards; re-indexing now, from half the relations, would corrupt them.
+        # afterwards; re-indexing now, from half the relations, would corrupt them. SQLite's
+        # index is no column of the row: it is written once the load commits.
         instance._loaded_raw = True
+        search.refresh_after_commit([instance.pk])
     else:
         search.schedule_refresh([instance.pk])
+
+
+@receiver(post_delete, sender=CaseStudy)
+def case_deleted(sender, instance, **kwargs):
+    search.schedule_refresh([instance.pk])  # its row leaves SQLite's index
 
 
 @receiver(post_save, sender=Participation)
@@ -89,6 +98,8 @@ COUNTED = [
     SourceDocument,
     Lesson,
     LessonCategory,
+    # What a search finds.
+    SearchSynonym,
 ]
 COUNTED_RELATIONS = [
     CaseStudy.themes.through,
@@ -119,7 +130,14 @@ def renew_cached_pages(sender, **kwargs):
         CatalogueGeneration.bump()  # (absent after « migrate casestudies zero »)
 
 
+def forget_flushed_sheets(sender, **kwargs):
+    """« manage.py flush » empties the sheets without other signal than this one."""
+    if sender.name == "casestudies":
+        search.forget_deleted_sheets(connections[kwargs.get("using", DEFAULT_DB_ALIAS)])
+
+
 post_migrate.connect(renew_cached_pages, dispatch_uid="renew-cached-pages")
+post_migrate.connect(forget_flushed_sheets, dispatch_uid="forget-flushed-sheets")
 
 for model in COUNTED:
     post_save.connect(bump_generation, sender=model, dispatch_uid=f"bump-{model.__name__}")

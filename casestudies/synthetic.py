@@ -325,15 +325,29 @@ class SyntheticCatalogue:
             self.progress("Vecteurs et vocabulaire de recherche…")
             new_rows = "slug LIKE %s AND search_vector IS NULL"
             search.record_vocabulary(new_rows, [PREFIX + "%"])
+            # As search.refresh: compounds split (« ville-campagne » → « ville campagne »).
+            vector = " || ".join(
+                f"setweight(to_tsvector('{search.FTS_CONFIG}', regexp_replace({column}, "
+                f"'([[:alpha:]])-(?=[[:alpha:]])', '\\1 ', 'g')), '{weight}')"
+                for column, weight in (("title", "A"), ("summary", "B"), ("history", "C"))
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE casestudies_casestudy SET search_vector = "
-                    f"setweight(to_tsvector('{search.FTS_CONFIG}', title), 'A') || "
-                    f"setweight(to_tsvector('{search.FTS_CONFIG}', summary), 'B') || "
-                    f"setweight(to_tsvector('{search.FTS_CONFIG}', history), 'C') "
+                    f"UPDATE casestudies_casestudy SET search_vector = {vector} "
                     "WHERE slug LIKE %s AND search_vector IS NULL",
                     [PREFIX + "%"],
                 )
+        else:
+            self.progress("Index de recherche…")
+            rows = list(
+                CaseStudy.objects.filter(slug__startswith=PREFIX).values_list(
+                    "pk", "title", "summary", "history"
+                )
+            )
+            search.write_fts_rows(
+                [row[0] for row in rows],
+                [(pk, *map(fold, texts)) for pk, *texts in rows],
+            )
 
     def relations(self, cases):
         rng = self.rng

@@ -4,7 +4,10 @@ import re
 import unicodedata
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "ß": "ss"})
-WORD = re.compile(r"[\w'-]+", re.UNICODE)
+# What full-text engines index: runs of letters and digits (SQLite's unicode61 tokenizer too).
+TOKEN = re.compile(r"[^\W_]+")
+# A hyphen between two letters joins a compound (« ville-campagne »), it excludes nothing.
+COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 ACCENTED = {
     "a": "aàâäáã",
@@ -25,8 +28,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
+def tokens(text: str) -> tuple[str, ...]:
+    """Folded runs of letters and digits: « Pôle d'équilibre » → « pole », « d », « equilibre »."""
+    return tuple(TOKEN.findall(fold(text)))
+
+
+def compounds_split(text: str) -> str:
+    """« ville-campagne » → « ville campagne », so that both index and match the same way."""
+    return COMPOUND_HYPHEN.sub(" ", text or "")
 
 
 def accent_insensitive_pattern(word: str) -> str:

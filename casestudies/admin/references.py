@@ -1,10 +1,18 @@
-"""Admin of the reference records: instruments, themes, types, lesson categories, sources."""
+"""Admin of the reference records: instruments, themes, types, lesson categories, sources, and
+the synonym list of search."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casestudies.admin.territories import HTTPS_URLS
-from casestudies.models import CooperationType, Instrument, LessonCategory, SourceDocument, Theme
+from casestudies.models import (
+    CooperationType,
+    Instrument,
+    LessonCategory,
+    SearchSynonym,
+    SourceDocument,
+    Theme,
+)
 
 
 @admin.register(Instrument)
@@ -70,3 +78,15 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "short_title", "publisher", "summary"]
     prepopulated_fields = {"slug": ["short_title"]}
     formfield_overrides = HTTPS_URLS
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Groups of equivalent expressions: a search for one searches them all (both engines)."""
+
+    list_display = ["label", "equivalences"]
+    search_fields = ["label", "expressions"]
+
+    @admin.display(description=_("expressions équivalentes"))
+    def equivalences(self, synonym):
+        return " = ".join(synonym.lines())

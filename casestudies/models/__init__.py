@@ -16,7 +16,7 @@ from .instruments import Instrument
 from .loaded import LoadedContent
 from .organisations import Organisation
 from .reference import EpciType, ReferenceArea, ReferenceKind
-from .search import SearchWord
+from .search import SearchSynonym, SearchWord
 from .sources import SourceDocument
 from .territories import Territory
 from .themes import CooperationType, LessonCategory, Theme
@@ -43,6 +43,7 @@ __all__ = [
     "ReferenceArea",
     "ReferenceKind",
     "Role",
+    "SearchSynonym",
     "SearchWord",
     "SourceDocument",
     "SourceKind",

@@ -94,6 +94,9 @@ class CaseListView(ListView):
         if filterset.search_text:
             for case in context["cases"]:
                 case.highlight = search.highlight(case, filterset.search_text)
+        # « Vouliez-vous dire … » (partials/_search_suggestion.html): a word found nowhere.
+        q = filterset.search_text
+        context["suggestion"] = search.suggestion(q, self.base) if q else ""
         context.update(
             filterset=filterset,
             q=filterset.search_text,
