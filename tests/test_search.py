@@ -257,7 +257,7 @@ class TestSuggestion:
             "partials/_search_suggestion.html", {"suggestion": "gascogne réciprocité"}
         )
         assert "Vouliez-vous dire :" in html
-        assert 'href="?q=gascogne%20r%C3%A9ciprocit%C3%A9"' in html
+        assert 'href="/fiches/?q=gascogne%20r%C3%A9ciprocit%C3%A9"' in html
         assert ">gascogne réciprocité</a>" in html
         assert (
             render_to_string("partials/_search_suggestion.html", {"suggestion": ""}).strip() == ""
