@@ -46,6 +46,11 @@ urlpatterns = [
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
     path("carte/", geography.MapView.as_view(), name="map"),
     path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistiques/<slug:chart>.csv",
+        geography.StatisticsCsvView.as_view(),
+        name="statistics-csv",
+    ),
     path("comparer/", compare.CompareView.as_view(), name="compare"),
     path("comparer/selection/", compare.SelectionView.as_view(), name="compare-selection"),
     path(

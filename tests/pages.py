@@ -33,7 +33,9 @@ def public_urls(catalogue) -> list[str]:
                 if "format" in keys:
                     continue  # DRF's format suffix variants
                 kwargs = {}
-                if keys & {"slug", "pk"}:
+                if "chart" in keys:  # /statistiques/<chart>.csv
+                    kwargs = {"chart": "par-thematique"}
+                elif keys & {"slug", "pk"}:
                     family = next((f for f in slugs if f in entry.name), "case")
                     kwargs = dict.fromkeys(keys, slugs[family])
                 urls.append(reverse(name, kwargs=kwargs))

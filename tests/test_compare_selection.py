@@ -88,3 +88,13 @@ def test_the_return_address_stays_on_the_site(client, target):
 def test_only_post_and_known_actions(client):
     assert client.get(SELECTION).status_code == 405
     assert client.post(SELECTION, {"action": "supprimer"}).status_code == 400
+
+
+def test_list_and_sheet_pages_offer_to_compare_without_javascript(client):
+    cases = [complete_case() for _ in range(3)]
+    listing = client.get(LIST)
+    assert listing.text.count(f'action="{SELECTION}"') == 3  # one form per card
+    assert f'name="fiche" value="{cases[0].slug}"' in listing.text
+    sheet = client.get(cases[1].get_absolute_url())
+    assert f'name="fiche" value="{cases[1].slug}"' in sheet.text
+    assert "Ajouter à la comparaison" in sheet.text

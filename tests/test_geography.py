@@ -225,42 +225,6 @@ class TestMap:
         assert "Allemagne : 1 fiche" in response.text
 
 
-class TestStatistics:
-    @pytest.mark.parametrize("params", [{}, {"region": "bretagne"}, {"q": "réciprocité"}])
-    def test_chart_counts_equal_the_list_counts(self, client, catalogue, params):
-        response = client.get(reverse("casestudies:statistics"), params)
-        assert response.status_code == 200
-        charts = {chart["id"]: chart for chart in response.context["charts"]}
-        for row in charts["par-thematique"]["rows"]:
-            key = row["url"].split("theme=")[-1].split("&")[0]
-            assert row["count"] == list_count(client, {**params, "theme": key})
-        for row in charts["par-outil"]["rows"]:
-            key = row["url"].split("instrument=")[-1].split("&")[0]
-            assert row["count"] == list_count(client, {**params, "instrument": key})
-        for row in response.context["years"]:
-            year = str(row["year"])
-            assert row["count"] == list_count(
-                client, {**params, "year_min": year, "year_max": year}
-            )
-        for row in response.context["matrix"]["rows"]:
-            for cell in row["cells"]:
-                query = cell["url"].split("?", 1)[1]
-                assert cell["count"] == client.get(f"{LIST}?{query}").context["paginator"].count
-
-    def test_drafts_are_never_counted(self, client, catalogue):
-        response = client.get(reverse("casestudies:statistics"))
-        assert response.context["total"] == 4
-        food = next(
-            r for r in response.context["charts"][0]["rows"] if "Alimentation" in r["label"]
-        )
-        assert food["count"] == 2  # the draft about food is left out
-
-    def test_each_chart_has_a_data_table(self, client, catalogue):
-        text = client.get(reverse("casestudies:statistics")).text
-        assert text.count('<table class="data-table') >= 5
-        assert text.count('role="img"') >= 4
-
-
 @pytest.mark.parametrize("url_name", ["casestudies:map", "casestudies:statistics"])
 def test_query_counts_do_not_grow_with_the_number_of_sheets(client, db, url_name):
     def queries():

@@ -1,4 +1,4 @@
-"""Open data: exports, the read-only API and its schema, feeds, sitemap, metadata, comparison."""
+"""Open data: exports, the read-only API and its schema, feeds, sitemap, metadata."""
 
 import csv
 import io
@@ -302,56 +302,3 @@ class TestFeedsAndMetadata:
         case = CaseStudyFactory(title="</script><script>alert(1)</script>")
         text = client.get(case.get_absolute_url()).text
         assert "</script><script>alert(1)" not in text
-
-
-class TestCompare:
-    def url(self, *slugs):
-        return reverse("casestudies:compare") + "?fiches=" + ",".join(slugs)
-
-    def test_two_sheets_side_by_side_with_differences_marked(self, client, catalogue):
-        response = client.get(self.url(catalogue.toulouse.slug, catalogue.nantes.slug))
-        assert response.status_code == 200
-        rows = {str(row["label"]): row for row in response.context["rows"]}
-        assert not rows["Outils"]["differs"]  # both use the contrat de réciprocité
-        assert rows["Année de début"]["differs"]
-        assert '<th scope="col"><a href="' in response.text
-        assert 'class="differs"' in response.text and "différent selon les fiches" in response.text
-
-    def test_repeated_parameters_work_like_a_comma_list(self, client, catalogue):
-        response = client.get(
-            reverse("casestudies:compare"),
-            {"fiches": [catalogue.toulouse.slug, catalogue.brest.slug]},
-        )
-        assert [c.slug for c in response.context["cases"]] == [
-            catalogue.toulouse.slug, catalogue.brest.slug,
-        ]  # fmt: skip
-
-    def test_more_than_four_unknown_and_draft_slugs_get_a_message(self, client, catalogue):
-        extra = CaseStudyFactory()
-        published = [catalogue.toulouse, catalogue.brest, catalogue.nantes, catalogue.cluster]
-        slugs = [case.slug for case in published] + [
-            extra.slug,
-            "n-existe-pas",
-            catalogue.draft.slug,
-        ]
-        response = client.get(self.url(*slugs))
-        assert response.status_code == 200
-        assert len(response.context["cases"]) == 4
-        assert "On compare au plus 4 fiches" in response.text
-        assert "n-existe-pas" in response.text and catalogue.draft.slug in response.text
-        assert catalogue.draft.title not in response.text
-
-    @pytest.mark.parametrize("query", ["", "?fiches=", "?fiches=,,,", "?fiches=" + "x" * 5000])
-    def test_too_few_sheets_explain_what_to_do(self, client, catalogue, query):
-        response = client.get(reverse("casestudies:compare") + query)
-        assert response.status_code == 200
-        assert "cochez deux à quatre fiches" in response.text
-
-    def test_list_and_sheet_pages_offer_to_compare_without_javascript(self, client, catalogue):
-        selection = reverse("casestudies:compare-selection")
-        listing = client.get(LIST)
-        assert listing.text.count(f'action="{selection}"') == 4  # one form per card
-        assert f'name="fiche" value="{catalogue.brest.slug}"' in listing.text
-        sheet = client.get(catalogue.toulouse.get_absolute_url())
-        assert f'name="fiche" value="{catalogue.toulouse.slug}"' in sheet.text
-        assert "Ajouter à la comparaison" in sheet.text

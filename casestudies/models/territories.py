@@ -4,7 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,8 @@ from casestudies.validators import (
     validate_siren,
 )
 
-from .choices import TerritoryKind
+from .cases import Participation
+from .choices import PublicationStatus, TerritoryKind
 
 INSEE_SHAPE_BY_KIND = {
     TerritoryKind.COMMUNE: (
@@ -44,6 +46,29 @@ class TerritoryQuerySet(models.QuerySet):
 
     def regions(self):
         return self.filter(kind=TerritoryKind.REGION)
+
+    def in_published_cases(self):
+        """Territories that take part in at least one published sheet."""
+        return self.filter(
+            Exists(
+                Participation.objects.filter(
+                    territory=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED
+                )
+            )
+        )
+
+    def with_published_case_count(self):
+        """``case_count``: the published sheets each territory takes part in."""
+        sheets = (
+            Participation.objects.filter(
+                territory=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED
+            )
+            .order_by()
+            .values("territory")
+            .annotate(count=Count("case", distinct=True))
+            .values("count")
+        )
+        return self.annotate(case_count=Coalesce(Subquery(sheets), 0))
 
 
 class Territory(models.Model):

@@ -1,41 +1,32 @@
 """The map of France and the statistics: both count the sheets selected by the list's FilterSet."""
 
 from django.contrib import messages
-from django.db.models import Count, F
-from django.db.models.functions import Coalesce
+from django.db.models import Count
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from casestudies.caching import cached, query_key
 from casestudies.filters import FACETS, CaseStudyFilterSet
 from casestudies.maps import CREDIT, france_map, shade_classes
-from casestudies.models import (
-    CaseStudy,
-    Instrument,
-    InstrumentUse,
-    Participation,
-    Territory,
-    TerritoryKind,
-    Theme,
+from casestudies.models import CaseStudy, Participation, Territory, TerritoryKind
+from casestudies.statistics import (
+    CHART_SLUGS,
+    count_selection,
+    csv_response,
+    list_url,
+    statistics_charts,
 )
 from casestudies.views.cases import active_chips
-
-
-def list_url(query, **extra):
-    """/fiches/ with the current selection plus ``extra`` parameters."""
-    params = query.copy()
-    params.pop("page", None)
-    for key, value in extra.items():
-        params.setlist(key, [*params.getlist(key), value])
-    return "/fiches/?" + params.urlencode()
 
 
 class FilteredSelectionMixin:
     """Binds the list's FilterSet to the query string and reports what was ignored."""
 
-    def selection(self):
+    def selection(self, report=True):
         filterset = CaseStudyFilterSet(self.request.GET, queryset=CaseStudy.objects.published())
-        for text in filterset.ignored():
+        for text in filterset.ignored() if report else ():
             messages.warning(self.request, text)
         return filterset, filterset.qs.order_by()
 
@@ -105,138 +96,33 @@ class MapView(FilteredSelectionMixin, TemplateView):
         return context
 
 
-ROW_HEIGHT = 36  # a label line and a bar, in the horizontal bar charts
-COLUMN_WIDTH = 30  # one year, in the histogram
-COLUMN_HEIGHT = 100
+class StatisticsMixin(FilteredSelectionMixin):
+    def charts(self, selected):
+        """The charts of the selection, from counts cached for its query string."""
+        # A name of its own: counts cached by an earlier version (tuples) are never read back.
+        counts = cached(
+            "statistics-counts", query_key(self.request.GET), lambda: count_selection(selected)
+        )
+        return statistics_charts(counts, self.request.GET)
 
 
-def bar_rows(counts: dict, labels: dict, url_for) -> list[dict]:
-    """Rows of a bar chart, biggest first, with each bar's share of the longest."""
-    rows = [(key, count) for key, count in counts.items() if count and key in labels]
-    highest = max((count for _key, count in rows), default=0)
-    rows.sort(key=lambda item: (-item[1], str(labels[item[0]])))
-    return [
-        {
-            "label": labels[key],
-            "count": count,
-            "share": round(100 * count / highest, 1) if highest else 0,
-            "url": url_for(key),
-            "y": index * ROW_HEIGHT,
-        }
-        for index, (key, count) in enumerate(rows)
-    ]
-
-
-class StatisticsView(FilteredSelectionMixin, TemplateView):
+class StatisticsView(StatisticsMixin, TemplateView):
     template_name = "casestudies/statistics.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, selected = self.selection()
-        query = self.request.GET
-        themes = {t.slug: t.name for t in Theme.objects.filter(parent__isnull=True)}
-        instruments = {i.slug: i.name for i in Instrument.objects.all()}
-        kinds = dict(TerritoryKind.choices)
-
-        counts = cached("statistics", query_key(query), lambda: self.counts(selected))
-        theme_counts, instrument_counts, kind_counts, by_year, pairs = counts
         context.update(self.base_context(filterset, selected))
-        context.update(
-            charts=[
-                {
-                    "id": "par-thematique",
-                    "title": _("Fiches par thématique"),
-                    "key": _("Thématique"),
-                    "rows": bar_rows(theme_counts, themes, lambda key: list_url(query, theme=key)),
-                },
-                {
-                    "id": "par-outil",
-                    "title": _("Fiches par outil de coopération"),
-                    "key": _("Outil"),
-                    "rows": bar_rows(
-                        instrument_counts, instruments, lambda key: list_url(query, instrument=key)
-                    ),
-                },
-                {
-                    "id": "par-type-de-territoire",
-                    "title": _("Fiches par type de territoire partie prenante"),
-                    "key": _("Type de territoire"),
-                    "rows": bar_rows(
-                        kind_counts, kinds, lambda key: list_url(query, territory_kind=key)
-                    ),
-                },
-            ],
-            years=self.year_rows(by_year, query),
-            years_width=max(len(by_year), 1) * COLUMN_WIDTH,
-            matrix=self.matrix(pairs, themes, instruments, theme_counts, instrument_counts),
-        )
+        context["charts"] = self.charts(selected)
         return context
 
-    def counts(self, selected):
-        """Every count of the page, one GROUP BY query each."""
-        by_year = dict(
-            CaseStudy.objects.filter(pk__in=selected.values("pk"), start_year__isnull=False)
-            .values_list("start_year")
-            .annotate(count=Count("pk"))
-            .order_by("start_year")
-        )
-        # Theme (at root level, as the theme filter counts) × instrument, in one query.
-        pairs = (
-            InstrumentUse.objects.filter(case__in=selected.values("pk"))
-            .annotate(
-                root=Coalesce("case__themes__parent__slug", "case__themes__slug"),
-                instrument_slug=F("instrument__slug"),
-            )
-            .exclude(root__isnull=True)
-            .values("root", "instrument_slug")
-            .annotate(sheets=Count("case", distinct=True))
-            .order_by()
-        )
-        return (
-            FACETS["theme"].count(selected),
-            FACETS["instrument"].count(selected),
-            FACETS["territory_kind"].count(selected),
-            by_year,
-            {(row["root"], row["instrument_slug"]): row["sheets"] for row in pairs},
-        )
 
-    def year_rows(self, by_year, query):
-        highest = max(by_year.values(), default=0)
-        rows = []
-        for index, (year, count) in enumerate(by_year.items()):
-            height = round(COLUMN_HEIGHT * count / highest, 1)
-            rows.append(
-                {
-                    "year": year,
-                    "count": count,
-                    "x": index * COLUMN_WIDTH,
-                    "y": COLUMN_HEIGHT - height,
-                    "height": height,
-                    "url": list_url(query, year_min=str(year), year_max=str(year)),
-                }
-            )
-        return rows
+class StatisticsCsvView(StatisticsMixin, View):
+    """/statistiques/<chart>.csv: one chart's table, with the page's selection and numbers."""
 
-    def matrix(self, pairs, themes, instruments, theme_counts, instrument_counts):
-        """Theme × instrument counts for the themes and instruments present."""
-        row_keys = [key for key in themes if theme_counts.get(key)]
-        column_keys = [key for key in instruments if instrument_counts.get(key)]
-        counts = {(t, i): pairs.get((t, i), 0) for t in row_keys for i in column_keys}
-        query = self.request.GET
-        return {
-            "columns": [(key, instruments[key]) for key in column_keys],
-            "rows": [
-                {
-                    "label": themes[theme],
-                    "cells": [
-                        {
-                            "count": counts[(theme, instrument)],
-                            "url": list_url(query, theme=theme, instrument=instrument),
-                            "instrument": instruments[instrument],
-                        }
-                        for instrument in column_keys
-                    ],
-                }
-                for theme in row_keys
-            ],
-        }
+    def get(self, request, chart):
+        if chart not in CHART_SLUGS:
+            raise Http404(_("Ce graphique n'existe pas."))
+        # Warnings about ignored filters belong to a page: a file cannot show them.
+        _filterset, selected = self.selection(report=False)
+        return csv_response(next(c for c in self.charts(selected) if c.slug == chart))

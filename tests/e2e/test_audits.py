@@ -27,7 +27,7 @@ def page_types() -> dict[str, str]:
     territory = Territory.objects.filter(participations__case=sheet).order_by("name").first()
     instrument = Instrument.objects.annotate(n=Count("cases", filter=PUBLISHED)).order_by("-n")[0]
     theme = Theme.objects.annotate(n=Count("cases", filter=PUBLISHED)).order_by("-n")[0]
-    first, second = cases[:2]
+    first, second, third, fourth = cases[:4]
     return {
         "accueil": "/",
         "liste": "/fiches/",
@@ -36,6 +36,7 @@ def page_types() -> dict[str, str]:
         "liste-sans-resultat": "/fiches/?q=aucunresultatpossible",
         "fiche": sheet.get_absolute_url(),
         "territoires": "/territoires/",
+        "territoires-recherche": "/territoires/?q=brest&type=metropole&region=bretagne",
         "territoire": territory.get_absolute_url(),
         "outils": "/outils/",
         "outil": instrument.get_absolute_url(),
@@ -46,6 +47,8 @@ def page_types() -> dict[str, str]:
         "carte": "/carte/",
         "statistiques": "/statistiques/",
         "comparaison": f"/comparer/?fiches={first.slug},{second.slug}",
+        "comparaison-quatre": f"/comparer/?fiches={first.slug},{second.slug},{third.slug},"
+        f"{fourth.slug}",
         "comparaison-vide": "/comparer/",
         "api": "/api/",
         "accessibilite": "/accessibilite/",
