@@ -247,12 +247,6 @@ class TestRequests:
         assert response.context["rows"] == []
         assert "Choisissez au moins deux fiches publiées" in response.text
 
-    def test_list_and_sheet_pages_offer_to_compare_without_javascript(self, client, catalogue):
-        listing = client.get(reverse("casestudies:case-list"))
-        assert f'action="{COMPARE}"' in listing.text
-        assert f'name="fiches" value="{catalogue.brest.slug}"' in listing.text
-        sheet = client.get(catalogue.toulouse.get_absolute_url())
-        assert f'type="hidden" name="fiches" value="{catalogue.toulouse.slug}"' in sheet.text
 
 
 def sheet_with(parties: int, extras: int):

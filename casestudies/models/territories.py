@@ -18,7 +18,6 @@ from casestudies.validators import (
     validate_siren,
 )
 
-from .cases import Participation
 from .choices import PublicationStatus, TerritoryKind
 
 INSEE_SHAPE_BY_KIND = {
@@ -47,11 +46,15 @@ class TerritoryQuerySet(models.QuerySet):
     def regions(self):
         return self.filter(kind=TerritoryKind.REGION)
 
+    def participations(self):
+        # The parties of the sheets (models/cases.py, which imports this module).
+        return self.model.participations.rel.related_model.objects
+
     def in_published_cases(self):
         """Territories that take part in at least one published sheet."""
         return self.filter(
             Exists(
-                Participation.objects.filter(
+                self.participations().filter(
                     territory=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED
                 )
             )
@@ -60,9 +63,8 @@ class TerritoryQuerySet(models.QuerySet):
     def with_published_case_count(self):
         """``case_count``: the published sheets each territory takes part in."""
         sheets = (
-            Participation.objects.filter(
-                territory=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED
-            )
+            self.participations()
+            .filter(territory=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED)
             .order_by()
             .values("territory")
             .annotate(count=Count("case", distinct=True))
