@@ -248,7 +248,6 @@ class TestRequests:
         assert "Choisissez au moins deux fiches publiées" in response.text
 
 
-
 def sheet_with(parties: int, extras: int):
     case = complete_case(start_year=2015)
     departement = TerritoryFactory(kind="departement")
