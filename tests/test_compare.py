@@ -240,7 +240,7 @@ class TestRequests:
     def test_too_few_sheets_explain_what_to_do(self, client, catalogue, query):
         response = client.get(COMPARE + query)
         assert response.status_code == 200
-        assert "cochez deux à quatre fiches" in response.text
+        assert "ajoutez deux à quatre fiches à la comparaison" in response.text
 
     def test_one_published_sheet_is_not_a_comparison(self, client, catalogue):
         response = client.get(url(catalogue.toulouse, catalogue.draft))
@@ -285,5 +285,5 @@ def test_query_count_is_fixed_and_does_not_grow(client, db, django_assert_max_nu
     # population of their communes) and what contains them, their groupings, départements and
     # régions, instruments, themes, cooperation types, citations, lessons.
     cases = [sheet_with(3, 2), sheet_with(2, 3)]
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(url(*cases))

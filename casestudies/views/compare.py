@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from casestudies.comparison import comparable, comparison_rows, shared_summary
 from casestudies.models import CaseStudy
+from casestudies.notes import PageNotes
 from casestudies.selection import MAX_SHEETS, save_slugs, selected_slugs
 
 
@@ -31,7 +32,9 @@ class CompareView(TemplateView):
         context = super().get_context_data(**kwargs)
         cases = self.requested_cases()
         rows = comparison_rows(cases) if len(cases) >= 2 else []
-        context.update(cases=cases, rows=rows, shared=shared_summary(rows))
+        context.update(
+            cases=cases, rows=rows, shared=shared_summary(rows), notes=PageNotes.for_page()
+        )
         return context
 
     def requested_cases(self) -> list[CaseStudy]:

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from casestudies.directory import Directory, sections
 from casestudies.models import CaseStudy, Participation, ReferenceKind, Territory
+from casestudies.notes import PageNotes
 from casestudies.pagination import page_links
 
 
@@ -86,6 +87,7 @@ class TerritoryDetailView(DetailView):
         cases = CaseStudy.objects.published().involving_territory(self.object)
         context["cases"] = cases.for_cards()
         context["partners"] = partners_of(self.object, cases.values("pk"))
+        context["notes"] = PageNotes.for_page()
         official = self.object.reference
         context["official"] = official
         if official is not None and official.kind in {ReferenceKind.EPCI}:
