@@ -90,6 +90,9 @@ class Sources:
         for ref, lines in self.lines.items():
             for number in range(len(lines)):
                 if needle in normalise("\n".join(lines[number : number + 8])):
+                    # The last window start that still holds it: the line where it begins.
+                    while needle in normalise("\n".join(lines[number + 1 : number + 9])):
+                        number += 1
                     return f"en {ref} l.{number + 1}"
         return ""
 
