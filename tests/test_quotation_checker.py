@@ -16,11 +16,15 @@ checker = importlib.util.module_from_spec(spec)
 sys.modules["check_quotations"] = checker  # (dataclasses look their module up)
 spec.loader.exec_module(checker)
 
-SOURCE = """Ligne un du document.
+SOURCE = (
+    """Ligne un du document.
 Le contrat de réciprocité relie la ville
 et la campagne ; il repose sur la con-
 fiance entre les élus et sur des engagements mutuels.
-""" + "Ligne de remplissage.\n" * 15 + "Une autre ligne sans rapport.\n"
+"""
+    + "Ligne de remplissage.\n" * 15
+    + "Une autre ligne sans rapport.\n"
+)
 
 
 @pytest.fixture
