@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from casestudies.models import (
     CaseStudy,
@@ -205,6 +206,32 @@ SORTS = {
 }
 
 
+# Parameters that pages accept besides the filters, and tracking parameters left silently.
+PAGE_PARAMETERS = frozenset({"page", "page_size", "format"})
+TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_")
+
+
+def unknown_parameters(query, known) -> str:
+    """A French sentence naming the parameters of ``query`` that a page does not know (empty
+    when there is none): ``?thematique=eau`` is reported like an unknown value."""
+    unknown = [
+        name
+        for name in query
+        if name not in known
+        and name not in PAGE_PARAMETERS
+        and not name.startswith(TRACKING_PREFIXES)
+    ]
+    if not unknown:
+        return ""
+    names = ", ".join(f"« {name[:40]} »" for name in unknown[:10])
+    more = "…" if len(unknown) > 10 else ""
+    return ngettext(
+        "Paramètre inconnu ignoré : %(names)s.",
+        "Paramètres inconnus ignorés : %(names)s.",
+        len(unknown),
+    ) % {"names": names + more}
+
+
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
     """Keeps the known values, remembers the unknown ones instead of failing."""
 
@@ -319,12 +346,16 @@ class CaseStudyFilterSet(django_filters.FilterSet):
     def problems(self) -> list[tuple[str, str]]:
         """What could not be used in the query, as (kind, French description) pairs.
 
-        Kinds: « too_long » (the search text was cut), « unknown » (values not in the
-        vocabulary), « invalid » (a value of the wrong form). The HTML list ignores them and
+        Kinds: « unknown_parameter » (a parameter no filter reads), « too_long » (the search
+        text was cut), « unknown » (values not in the vocabulary), « invalid » (a value of the
+        wrong form). The HTML list ignores them and
         says so; the API refuses the request with a 400.
         """
         self.cleaned  # noqa: B018 - validation records the rejected values
         problems = []
+        unknown = unknown_parameters(self.data or {}, self.base_filters)
+        if unknown:
+            problems.append(("unknown_parameter", unknown))
         raw_q = (self.data.get("q") or "") if self.data else ""
         if len(" ".join(raw_q.split())) > MAX_QUERY_LENGTH:
             problems.append(
@@ -355,6 +386,8 @@ class CaseStudyFilterSet(django_filters.FilterSet):
                 messages.append(
                     _("La recherche a été raccourcie à %(n)s caractères.") % {"n": MAX_QUERY_LENGTH}
                 )
+            elif kind == "unknown_parameter":
+                messages.append(text)
             else:
                 messages.append(_("Ignoré — %(problem)s") % {"problem": text})
         return messages

@@ -1,5 +1,6 @@
 """Pages of a selection whose count and keys are cached (sheets: list page and API; lessons)."""
 
+from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -42,11 +43,13 @@ class CachedPaginator(Paginator):
         return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
 
     def page_or_404(self, raw, warn):
-        """The page numbered ``raw``: an unreadable number shows page 1 and is reported with
-        ``warn(text)``; a page past the end (or below 1) is a 404."""
+        """The page numbered ``raw``: an unreadable number (or one below 1) shows page 1 and is
+        reported with ``warn(text)``; a page past the end is a 404."""
         try:
             number = int(raw)
         except (TypeError, ValueError):
+            number = 0
+        if number < 1:
             warn(_("Numéro de page « %s » invalide : première page affichée.") % str(raw)[:20])
             number = 1
         try:
@@ -59,3 +62,16 @@ def page_links(page) -> list:
     """First, last and neighbouring page numbers (with ellipses): a national catalogue has
     thousands of pages."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+class TolerantPageMixin:
+    """For the HTML lists (sheets, lessons): one rule for page numbers. An unreadable one shows
+    the first page with a message; one past the end is a 404. (The API answers 400 and 404.)"""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.page_or_404(
+            self.request.GET.get(self.page_kwarg, "1"),
+            lambda text: messages.warning(self.request, text),
+        )
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -10,12 +10,14 @@ from casestudies.views import (
     cases,
     compare,
     exports,
-    geography,
     instruments,
     lessons,
+    maps,
     pages,
     sources,
+    statistics,
     territories,
+    themes,
 )
 
 app_name = "casestudies"
@@ -39,16 +41,16 @@ urlpatterns = [
         "outils/<slug:slug>/", instruments.InstrumentDetailView.as_view(), name="instrument-detail"
     ),
     path("outils/<slug:slug>/flux/", feeds.InstrumentCasesFeed(), name="instrument-feed"),
-    path("thematiques/", instruments.ThemeListView.as_view(), name="theme-list"),
-    path("thematiques/<slug:slug>/", instruments.ThemeDetailView.as_view(), name="theme-detail"),
+    path("thematiques/", themes.ThemeListView.as_view(), name="theme-list"),
+    path("thematiques/<slug:slug>/", themes.ThemeDetailView.as_view(), name="theme-detail"),
     path("thematiques/<slug:slug>/flux/", feeds.ThemeCasesFeed(), name="theme-feed"),
     path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
-    path("carte/", geography.MapView.as_view(), name="map"),
-    path("statistiques/", geography.StatisticsView.as_view(), name="statistics"),
+    path("carte/", maps.MapView.as_view(), name="map"),
+    path("statistiques/", statistics.StatisticsView.as_view(), name="statistics"),
     path(
         "statistiques/<slug:chart>.csv",
-        geography.StatisticsCsvView.as_view(),
+        statistics.StatisticsCsvView.as_view(),
         name="statistics-csv",
     ),
     path("comparer/", compare.CompareView.as_view(), name="compare"),

@@ -51,12 +51,49 @@ def test_list_search_narrows_the_results(client):
     assert "1 fiche" in response.text
 
 
-@pytest.mark.parametrize("page", ["999", "-1", "0"])
-def test_a_page_that_does_not_exist_is_a_404_not_a_500(client, page):
+@pytest.mark.parametrize("url", ["casestudies:case-list", "casestudies:lesson-list"])
+def test_a_page_past_the_end_is_a_404_not_a_500(client, url):
     complete_case()
-    response = client.get(reverse("casestudies:case-list"), {"page": page})
+    response = client.get(reverse(url), {"page": "999"})
     assert response.status_code == 404
     assert "Page introuvable" in response.text
+
+
+@pytest.mark.parametrize("url", ["casestudies:case-list", "casestudies:lesson-list"])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5"])
+def test_an_unreadable_page_number_shows_the_first_page_and_says_so(client, url, page):
+    complete_case()
+    response = client.get(reverse(url), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert f"Numéro de page « {page} » invalide" in html.unescape(response.text)
+
+
+@pytest.mark.parametrize("url", ["casestudies:case-list", "casestudies:lesson-list"])
+def test_an_unknown_parameter_is_reported_like_an_unknown_value(client, url):
+    complete_case()
+    response = client.get(reverse(url), {"thematique": "eau", "utm_source": "lettre"})
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert "Paramètre inconnu ignoré : « thematique »." in text
+    assert "utm_source" not in text.split("Paramètre inconnu")[1][:80]  # tracking: silent
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"page": "abc"}, 400),
+        ({"page": "0"}, 400),
+        ({"page": "999"}, 404),
+        ({"thematique": "eau"}, 400),
+    ],
+)
+def test_the_api_answers_bad_pages_and_unknown_parameters_with_400_or_404(client, query, status):
+    complete_case()
+    response = client.get("/api/fiches/", query)
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["erreurs"]
 
 
 def test_a_malformed_page_number_shows_the_first_page_with_a_message(client):

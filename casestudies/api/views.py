@@ -46,7 +46,7 @@ class CataloguePagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "1")
-        if raw != "last" and not raw.isdigit():
+        if raw != "last" and not (raw.isdigit() and int(raw) >= 1):
             raise ValidationError({"erreurs": [f"Numéro de page invalide : « {raw[:20]} »."]})
         return raw
 

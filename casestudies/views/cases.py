@@ -16,7 +16,7 @@ from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy
 from casestudies.notes import PageNotes, strip_markers
-from casestudies.pagination import CachedPaginator, page_links
+from casestudies.pagination import CachedPaginator, TolerantPageMixin, page_links
 from casestudies.similarity import similar_cases
 
 
@@ -52,7 +52,7 @@ def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
     return chips
 
 
-class CaseListView(ListView):
+class CaseListView(TolerantPageMixin, ListView):
     """The searchable, filterable list of published sheets: one FilterSet, facet counts of the
     selection, removable chips, pages; unusable parameters are ignored and reported."""
 
@@ -73,24 +73,19 @@ class CaseListView(ListView):
         """The selection without its page number: its count and facets are the same."""
         return query_key(self.request.GET, keep=set(CaseStudyFilterSet.base_filters))
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = CachedPaginator(
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CachedPaginator(
             queryset,
-            page_size,
+            per_page,
             cache_key=self.selection_key(),
             fetch=lambda keys: CaseStudy.objects.filter(pk__in=keys).for_cards(),
         )
-        page = paginator.page_or_404(self.request.GET.get("page", "1"), self.warn)
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def warn(self, text):
-        messages.warning(self.request, text)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, count = self.filterset, context["paginator"].count
         for text in filterset.ignored():
-            self.warn(text)
+            messages.warning(self.request, text)
         if filterset.search_text:
             for case in context["cases"]:
                 case.highlight = search.highlight(case, filterset.search_text)

@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from casestudies.caching import cached
-from casestudies.filters import exists, theme_matching
+from casestudies.filters import exists
 from casestudies.models import (
     CaseStudy,
     Instrument,
     InstrumentFamily,
     InstrumentUse,
     PublicationStatus,
-    Theme,
 )
 from casestudies.notes import PageNotes
 from casestudies.pagination import CachedPaginator
@@ -67,28 +66,4 @@ class InstrumentDetailView(DetailView):
         cases = CaseStudy.objects.published().filter(exists(InstrumentUse, instrument=self.object))
         context.update(first_sheets(cases, "instrument", self.object.slug))
         context["notes"] = PageNotes.for_page()
-        return context
-
-
-class ThemeListView(ListView):
-    template_name = "casestudies/theme_list.html"
-    context_object_name = "themes"
-
-    def get_queryset(self):
-        themes = Theme.objects.annotate(case_count=Count("cases", filter=PUBLISHED)).order_by(
-            "position", "name"
-        )
-        return cached("theme-list", "", lambda: list(themes))
-
-
-class ThemeDetailView(DetailView):
-    template_name = "casestudies/theme_detail.html"
-    context_object_name = "theme"
-    queryset = Theme.objects.select_related("parent").prefetch_related("children")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # A root theme shows the sheets of its sub-themes too, as the list filter does.
-        cases = CaseStudy.objects.published().filter(theme_matching([self.object.slug]))
-        context.update(first_sheets(cases, "theme", self.object.slug))
         return context

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from casestudies.caching import one_generation, query_key
-from casestudies.filters import theme_matching
+from casestudies.filters import theme_matching, unknown_parameters
 from casestudies.models import CaseStudy, Lesson, LessonCategory, LessonKind, Theme
-from casestudies.pagination import CachedPaginator, page_links
+from casestudies.pagination import CachedPaginator, TolerantPageMixin, page_links
 
 
 class LessonFilterForm(forms.Form):
@@ -33,7 +33,7 @@ class LessonFilterForm(forms.Form):
     )
 
 
-class LessonListView(ListView):
+class LessonListView(TolerantPageMixin, ListView):
     template_name = "casestudies/lesson_list.html"
     context_object_name = "lessons"
     paginate_by = 50  # a national catalogue holds hundreds of thousands of lessons
@@ -55,6 +55,9 @@ class LessonListView(ListView):
 
     def get_queryset(self):
         self.form = LessonFilterForm(self.request.GET)
+        unknown = unknown_parameters(self.request.GET, {*self.form.fields, self.page_kwarg})
+        if unknown:
+            messages.warning(self.request, unknown)
         cases = CaseStudy.objects.published()
         lessons = Lesson.objects.select_related("category", "case")
         if not self.form.is_valid():

@@ -1,0 +1,27 @@
+"""What the pages that count a selection of the list (map, statistics) share."""
+
+from django.contrib import messages
+
+from casestudies.filters import CaseStudyFilterSet
+from casestudies.models import CaseStudy
+from casestudies.statistics import list_url
+from casestudies.views.cases import active_chips
+
+
+class FilteredSelectionMixin:
+    """Binds the list's FilterSet to the query string and reports what was ignored."""
+
+    def selection(self, report=True):
+        filterset = CaseStudyFilterSet(self.request.GET, queryset=CaseStudy.objects.published())
+        for text in filterset.ignored() if report else ():
+            messages.warning(self.request, text)
+        return filterset, filterset.qs.order_by()
+
+    def base_context(self, filterset, selected):
+        return {
+            "filterset": filterset,
+            "chips": active_chips(filterset, self.request.GET),
+            "total": selected.count(),
+            "list_url": list_url(self.request.GET),
+            "query_string": self.request.GET.urlencode(),
+        }
