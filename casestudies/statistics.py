@@ -38,7 +38,7 @@ def list_url(query, **extra) -> str:
     params.pop("page", None)
     for key, value in extra.items():
         params.setlist(key, [*params.getlist(key), value])
-    return "/fiches/?" + params.urlencode()
+    return reverse("casestudies:case-list") + "?" + params.urlencode()
 
 
 # -- counts ---------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "casestudies",
+    # Development tools (generate_catalogue, bench): no model, no URL, no page.
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

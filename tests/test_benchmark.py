@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from casestudies.benchmark import Benchmark, table
+from benchmarks.benchmark import Benchmark, table
+from benchmarks.synthetic import PREFIX, SyntheticCatalogue
 from casestudies.models import CaseStudy, Participation, Territory
-from casestudies.synthetic import PREFIX, SyntheticCatalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -1,15 +1,17 @@
 """The minimal public face: home, list and sheet pages, territory, instrument and theme pages."""
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from casestudies.models import Role
+from casestudies.models import CaseStudy, Role
 from tests.factories import (
     CaseStudyFactory,
     CitationFactory,
     InstrumentUseFactory,
+    LessonFactory,
     ParticipationFactory,
     SourceDocumentFactory,
     TerritoryFactory,
@@ -255,3 +257,45 @@ def test_pages_have_a_skip_link_and_a_main_landmark(client):
     assert 'href="#contenu"' in response.text
     assert '<main id="contenu"' in response.text
     assert '<html lang="fr">' in response.text
+
+
+def test_the_list_opens_on_the_latest_sheets_with_a_unique_order(client):
+    from django.utils import timezone
+
+    same_time = timezone.now()
+    older = complete_case(title="Plus ancienne")
+    CaseStudy.objects.filter(pk=older.pk).update(published_at=same_time - timedelta(days=3))
+    first, second = complete_case(title="A"), complete_case(title="B")
+    CaseStudy.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=same_time)
+    response = client.get(reverse("casestudies:case-list"))
+    assert response.context["sort"] == "recent"
+    # Same publication time: the later sheet first, always (pages never overlap).
+    assert [case.pk for case in response.context["cases"]] == [second.pk, first.pk, older.pk]
+    explicit = client.get(reverse("casestudies:case-list"), {"sort": "recent"})
+    assert list(explicit.context["cases"]) == list(response.context["cases"])
+    searching = client.get(reverse("casestudies:case-list"), {"q": "Plus ancienne"})
+    assert searching.context["sort"] == "pertinence"
+
+
+def test_lessons_filter_by_category_theme_and_kind(client):
+    from casestudies.models import LessonCategory
+
+    trust = LessonCategory.objects.get(number=7)
+    money = LessonCategory.objects.get(number=5)
+    food = ThemeFactory()
+    case = complete_case()
+    case.themes.add(food)
+    other = complete_case()
+    LessonFactory(case=case, category=trust, kind="reussite", text="Confiance des élus.")
+    LessonFactory(case=case, category=money, kind="frein", text="Financement précaire.")
+    LessonFactory(case=other, category=trust, kind="frein", text="Défiance ailleurs.")
+    url = reverse("casestudies:lesson-list")
+
+    def texts(**params):
+        return {lesson.text for lesson in client.get(url, params).context["lessons"]}
+
+    assert texts(categorie=trust.slug) >= {"Confiance des élus.", "Défiance ailleurs."}
+    assert "Financement précaire." not in texts(categorie=trust.slug)
+    assert texts(theme=food.slug) >= {"Confiance des élus.", "Financement précaire."}
+    assert "Défiance ailleurs." not in texts(theme=food.slug)
+    assert texts(nature="frein", categorie=trust.slug) == {"Défiance ailleurs."}

@@ -2,7 +2,6 @@
 
 from functools import partial
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -97,10 +96,6 @@ class CaseStudyViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
         return serializers.CaseStudyListSerializer
 
 
-def published_count(path):
-    return Count(path, filter=Q(**{f"{path}__publication_status": PUBLISHED}), distinct=True)
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("Territoires qui prennent part à au moins une fiche publiée")),
     retrieve=extend_schema(summary=_("Un territoire")),
@@ -110,7 +105,7 @@ class TerritoryViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Territory.objects.annotate(case_count=published_count("participations__case"))
+            Territory.objects.with_published_case_count()
             .filter(case_count__gt=0)
             .prefetch_related("departements", "regions", "members")
             .order_by("name")
@@ -125,9 +120,7 @@ class InstrumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.InstrumentSerializer
 
     def get_queryset(self):
-        return Instrument.objects.annotate(case_count=published_count("cases")).order_by(
-            "position", "name"
-        )
+        return Instrument.objects.with_published_count().order_by("position", "name")
 
 
 @extend_schema_view(
@@ -139,7 +132,7 @@ class ThemeViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Theme.objects.annotate(case_count=published_count("cases"))
+            Theme.objects.with_published_count()
             .select_related("parent")
             .order_by("position", "name")
         )
@@ -153,6 +146,4 @@ class SourceDocumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SourceDocumentSerializer
 
     def get_queryset(self):
-        return SourceDocument.objects.annotate(
-            case_count=published_count("citations__case")
-        ).order_by("reference", "title")
+        return SourceDocument.objects.with_published_count().order_by("reference", "title")

@@ -227,7 +227,13 @@ class CaseStudy(models.Model):
                 violation_error_message=_("Une fiche publiée doit avoir une date de publication."),
             ),
         ]
-        indexes = [models.Index(fields=["publication_status", "-published_at"])]
+        # The latest sheets (list and home, ordered by -published_at, -id): a unique order that
+        # the index serves without sorting.
+        indexes = [
+            models.Index(
+                fields=["publication_status", "-published_at", "-id"], name="case_latest_published"
+            )
+        ]
         permissions = [("publish_casestudy", _("Peut publier et dépublier les fiches"))]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import InstrumentFamily
+from .counts import PublishedCountQuerySet
 
 
 class Instrument(models.Model):
@@ -44,6 +45,8 @@ class Instrument(models.Model):
         help_text=_("Exemples cités par les sources sans faire l'objet d'une fiche."),
     )
     links = models.TextField(_("liens utiles"), blank=True, help_text=_("Un lien par ligne."))
+
+    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outil de coopération")

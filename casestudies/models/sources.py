@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from casestudies.validators import YEAR_MAX, YEAR_MIN, year_validators
 
 from .choices import SourceKind
+from .counts import PublishedCountQuerySet
+
+
+class SourceQuerySet(PublishedCountQuerySet):
+    sheets_path = "citations__case"
 
 
 class SourceDocument(models.Model):
@@ -41,6 +46,8 @@ class SourceDocument(models.Model):
         blank=True,
         help_text=_("Permet de vérifier que les citations par lignes restent dans le document."),
     )
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document source")

@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .counts import PublishedCountQuerySet
+
 
 class Theme(models.Model):
     name = models.CharField(_("nom"), max_length=200)
@@ -20,6 +22,8 @@ class Theme(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
     description = models.TextField(_("description"), blank=True)
+
+    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thématique")

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
@@ -14,12 +14,9 @@ from casestudies.models import (
     Instrument,
     InstrumentFamily,
     InstrumentUse,
-    PublicationStatus,
 )
 from casestudies.notes import PageNotes
 from casestudies.pagination import CachedPaginator
-
-PUBLISHED = Q(cases__publication_status=PublicationStatus.PUBLISHED)
 
 
 def first_sheets(cases, facet: str, slug: str) -> dict:
@@ -49,9 +46,11 @@ class InstrumentListView(ListView):
         family_order = Case(
             *(When(family=family, then=Value(i)) for i, family in enumerate(InstrumentFamily))
         )
-        instruments = Instrument.objects.annotate(
-            case_count=Count("cases", filter=PUBLISHED), family_order=family_order
-        ).order_by("family_order", "position", "name")
+        instruments = (
+            Instrument.objects.with_published_count()
+            .annotate(family_order=family_order)
+            .order_by("family_order", "position", "name")
+        )
         # Counting every published sheet per instrument: once per catalogue generation.
         return cached("instrument-list", "", lambda: list(instruments))
 

@@ -1,12 +1,11 @@
 """Themes (« thématiques »): the list with counts, and each theme's first sheets."""
 
-from django.db.models import Count
 from django.views.generic import DetailView, ListView
 
 from casestudies.caching import cached
 from casestudies.filters import theme_matching
 from casestudies.models import CaseStudy, Theme
-from casestudies.views.instruments import PUBLISHED, first_sheets
+from casestudies.views.instruments import first_sheets
 
 
 class ThemeListView(ListView):
@@ -14,9 +13,7 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        themes = Theme.objects.annotate(case_count=Count("cases", filter=PUBLISHED)).order_by(
-            "position", "name"
-        )
+        themes = Theme.objects.with_published_count().order_by("position", "name")
         return cached("theme-list", "", lambda: list(themes))
 
 

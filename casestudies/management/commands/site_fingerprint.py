@@ -35,7 +35,7 @@ def pages():
         reverse("casestudies:theme-list"),
         reverse("casestudies:territory-list"),
         reverse("casestudies:case-export-csv"),
-        "/api/fiches/",
+        reverse("casestudies:api-case-list"),
     ]
     if first:
         urls.append(first.get_absolute_url())

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from casestudies import benchmark
+from benchmarks import benchmark
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks.synthetic import PREFIX, SyntheticCatalogue
 from casestudies.models import CaseStudy, Participation
-from casestudies.synthetic import PREFIX, SyntheticCatalogue
 
 SCENARIOS = {
     "floor": "/sante/",

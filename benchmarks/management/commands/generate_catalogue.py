@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from casestudies.synthetic import SyntheticCatalogue
+from benchmarks.synthetic import SyntheticCatalogue
 
 
 class Command(BaseCommand):
