@@ -14,12 +14,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from casestudies import search
+from casestudies import facet_index, search, search_index, similarity
 from casestudies.models import (
     CaseStudy,
     CatalogueGeneration,
     Citation,
     CooperationType,
+    FacetEntry,
     Instrument,
     InstrumentUse,
     Lesson,
@@ -30,6 +31,7 @@ from casestudies.models import (
     Participation,
     PublicationStatus,
     Role,
+    SimilarCase,
     SourceDocument,
     Territory,
     TerritoryKind,
@@ -44,6 +46,7 @@ EPCI_KINDS = [
     TerritoryKind.METROPOLE,
 ]
 BATCH = 5000
+SIMILAR_SAMPLE = 200
 POOL = {"communes": 35000, "epci": 1255, "petr": 300, "pnr": 58, "organisations": 6000}
 
 ROOTS = [
@@ -182,7 +185,11 @@ class SyntheticCatalogue:
             Participation.objects.filter(
                 Q(case__in=cases) | Q(territory__in=territories) | Q(organisation__in=organisations)
             ),
-            *(model.objects.filter(case__in=cases) for model in (InstrumentUse, Citation, Lesson)),
+            *(
+                model.objects.filter(case__in=cases)
+                for model in (InstrumentUse, Citation, Lesson, FacetEntry)
+            ),
+            SimilarCase.objects.filter(Q(case__in=cases) | Q(other__in=cases)),
             CaseStudy.themes.through.objects.filter(casestudy__in=cases),
             CaseStudy.cooperation_types.through.objects.filter(casestudy__in=cases),
             *(
@@ -198,12 +205,20 @@ class SyntheticCatalogue:
         with transaction.atomic():
             for queryset in steps:
                 queryset._raw_delete(queryset.db)  # set-based DELETE, no per-row signals
+            facet_index.rebuild_counters()
             CatalogueGeneration.bump()
 
     def run(self) -> Report:
         with transaction.atomic():
             territories, organisations = self.pool()
             self.generate_sheets(territories, organisations)
+            self.progress("Index des facettes et fiches proches…")
+            facet_index.rebuild()
+            # « Fiches proches » are computed sheet by sheet when sheets change; for a generated
+            # catalogue, only the first sheets (those the benchmark opens) get their list now
+            # (« manage.py refresh_similar » computes every list, a few minutes at 100 000).
+            first = CaseStudy.objects.filter(slug__startswith=PREFIX).order_by("pk")
+            similarity.store(first.values_list("pk", flat=True)[:SIMILAR_SAMPLE])
             CatalogueGeneration.bump()
         self.progress("Statistiques du planificateur…")
         refresh_planner_statistics()
@@ -324,8 +339,8 @@ class SyntheticCatalogue:
         if connection.vendor == "postgresql":
             self.progress("Vecteurs et vocabulaire de recherche…")
             new_rows = "slug LIKE %s AND search_vector IS NULL"
-            search.record_vocabulary(new_rows, [PREFIX + "%"])
-            # As search.refresh: compounds split (« ville-campagne » → « ville campagne »).
+            search_index.record_vocabulary(new_rows, [PREFIX + "%"])
+            # As search_index.refresh: compounds split (« ville-campagne » → « ville campagne »).
             vector = " || ".join(
                 f"setweight(to_tsvector('{search.FTS_CONFIG}', regexp_replace({column}, "
                 f"'([[:alpha:]])-(?=[[:alpha:]])', '\\1 ', 'g')), '{weight}')"
@@ -344,7 +359,7 @@ class SyntheticCatalogue:
                     "pk", "title", "summary", "history"
                 )
             )
-            search.write_fts_rows(
+            search_index.write_fts_rows(
                 [row[0] for row in rows],
                 [(pk, *map(fold, texts)) for pk, *texts in rows],
             )

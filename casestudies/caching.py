@@ -1,55 +1,45 @@
-"""Caching of counts (facets, map, statistics) under the catalogue's generation.
+"""The few values still cached: what search derives from its vocabulary and synonyms.
 
-A cached value is keyed by what it counts and by ``CatalogueGeneration``, which every change
-to the catalogue bumps in the same transaction: a stale count is never served, whatever cache
-backend or number of server processes.
+Pages and counts are not cached: they read structures made for them (the facet index, its
+counters, the stored « fiches proches »). Search caches the synonym list, the typo
+alternatives of a misspelt word and the corrected query, keyed by ``CatalogueGeneration``,
+which changes in the same transaction as any sheet (``indexing.refresh``) or synonym: a stale
+value is never served, whatever the cache backend or number of server processes.
 """
 
 import hashlib
 import threading
-from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 from casestudies.models import CatalogueGeneration
 
 TIMEOUT = 24 * 3600
 
-_pinned = threading.local()
+_request = threading.local()
 
 
-@contextmanager
-def one_generation():
-    """Within the block, every cached value is read under the generation read at its start.
+def start_request(**kwargs) -> None:
+    _request.active, _request.generation = True, None
 
-    A page built of several cached parts then reads the generation once, and its parts all
-    describe the same state of the catalogue.
-    """
-    if getattr(_pinned, "generation", None) is not None:  # nested: the outer block decides
-        yield
-        return
-    _pinned.generation = CatalogueGeneration.current()
-    try:
-        yield
-    finally:
-        _pinned.generation = None
+
+def end_request(**kwargs) -> None:
+    _request.active, _request.generation = False, None
+
+
+request_started.connect(start_request, dispatch_uid="generation-request-started")
+request_finished.connect(end_request, dispatch_uid="generation-request-finished")
 
 
 def current_generation() -> int:
-    pinned = getattr(_pinned, "generation", None)
-    return CatalogueGeneration.current() if pinned is None else pinned
-
-
-def query_key(query, keep=None, drop=()) -> str:
-    """A stable digest of a query string: parameters in any order give the same key, but the
-    values of one parameter keep their order (the last ``page`` or ``sort`` is the one used).
-    Only the parameters in ``keep`` (all when None) and not in ``drop`` count."""
-    items = sorted(
-        (key, values)
-        for key, values in query.lists()
-        if (keep is None or key in keep) and key not in drop
-    )
-    return hashlib.sha1(repr(items).encode(), usedforsecurity=False).hexdigest()
+    """The generation, read once per request (a search reads several cached values) and on
+    every call outside requests (commands, tests)."""
+    if not getattr(_request, "active", False):
+        return CatalogueGeneration.current()
+    if _request.generation is None:
+        _request.generation = CatalogueGeneration.current()
+    return _request.generation
 
 
 def text_key(text: str) -> str:

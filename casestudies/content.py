@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from casestudies import search, workflow
+from casestudies import indexing, workflow
 from casestudies.models import (
     CaseRedirect,
     CaseStudy,
@@ -491,7 +491,7 @@ class ContentLoader:
             if unknown:
                 raise ContentError(f"{filename} : sections inconnues {sorted(unknown)}.")
         entries = {section.name: self.merged_entries(section, documents) for section in SECTIONS}
-        with search.deferred_refresh(), transaction.atomic():
+        with indexing.deferred_refresh(), transaction.atomic():
             stored = {(row.section, row.slug): row.data for row in LoadedContent.objects.all()}
             records = {}
             for section in SECTIONS:  # fields first: every record exists before any link

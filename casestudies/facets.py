@@ -1,9 +1,11 @@
 """Facet counts: for each filter value, how many sheets the user gets by adding it.
 
 Values of one facet combine with OR, so adding value v to a facet whose selection is S gives
-``results ∪ (others ∩ v)``, where ``others`` is the selection by every *other* filter. Its size is
-``|results| + |others ∩ v − S|``. Each facet costs one query: a single aggregate with one
-conditional COUNT per value, built from the same predicate the FilterSet filters with.
+``results ∪ (others ∩ v)``, where ``others`` is what the FilterSet selects without that facet's
+parameter. Its size is ``|results| + |others ∩ v − S|``. A facet without selection has
+``others = results``: all of them are counted together, in one GROUP BY over the facet index
+(or read from the published counters when nothing is filtered); each facet with a selection
+costs one more query.
 """
 
 from __future__ import annotations
@@ -32,46 +34,31 @@ class FacetGroup:
         return any(value.selected for value in self.values)
 
 
-def selection_without(filterset: CaseStudyFilterSet, base, facet_name: str):
-    """``base`` filtered by the search, the years and every facet but ``facet_name``."""
-    cleaned = filterset.cleaned
-    queryset = base
-    if filterset.search_text:
-        queryset = queryset.search(filterset.search_text)
-    if cleaned.get("year_min") is not None:
-        queryset = queryset.filter(start_year__gte=cleaned["year_min"])
-    if cleaned.get("year_max") is not None:
-        queryset = queryset.filter(start_year__lte=cleaned["year_max"])
-    for name, facet in FACETS.items():
-        values = cleaned.get(name)
-        if name != facet_name and values:
-            queryset = queryset.filter(facet.matching(values))
+def selection_without(filterset: CaseStudyFilterSet, facet_name: str):
+    """What the FilterSet selects without its filter ``facet_name``: its own filters applied
+    to its validated values, as ``FilterSet.filter_queryset`` does, all but one."""
+    queryset = filterset.queryset
+    for name, value in filterset.cleaned.items():
+        if name != facet_name:
+            queryset = filterset.filters[name].filter(queryset, value)
     return queryset.order_by()
 
 
-def facet_groups(filterset: CaseStudyFilterSet, base, result_count: int) -> list[FacetGroup]:
+def facet_groups(filterset: CaseStudyFilterSet, result_count: int) -> list[FacetGroup]:
+    selected = {name: set(filterset.selected(name)) for name in FACETS}
+    counts = filterset.counts([name for name in FACETS if not selected[name]])
+    for name, values in selected.items():
+        if values:
+            others = selection_without(filterset, name).exclude(FACETS[name].matching(list(values)))
+            counts[name] = FACETS[name].count(others)
     groups = []
     for name, facet in FACETS.items():
-        field = filterset.form.fields[name]
-        choices = list(field.choices)
-        selected = set(filterset.selected(name))
-        others = selection_without(filterset, base, name)
-        candidates = [(value, label) for value, label in choices if value not in selected]
-        if selected:
-            others = others.exclude(facet.matching(list(selected)))
-        counts = facet.count(others)
-        offset = result_count if selected else 0
+        offset = result_count if selected[name] else 0
         values = []
-        for value, label in candidates:
-            added = counts.get(value, 0)
-            if added:
-                values.append(FacetValue(value, label, offset + added, selected=False))
-        values += [
-            FacetValue(value, label, result_count, selected=True)
-            for value, label in choices
-            if value in selected
-        ]
-        order = {value: position for position, (value, _label) in enumerate(choices)}
-        values.sort(key=lambda item: order[item.value])
+        for value, label in filterset.form.fields[name].choices:
+            if value in selected[name]:
+                values.append(FacetValue(value, label, result_count, selected=True))
+            elif counts[name].get(value):
+                values.append(FacetValue(value, label, offset + counts[name][value], False))
         groups.append(FacetGroup(name, str(facet.label), values))
     return groups

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from casestudies.filters import theme_matching
+from casestudies.filters import FACETS
 from casestudies.models import CaseStudy, Instrument, Theme
 
 FEED_LENGTH = 50
@@ -57,7 +57,7 @@ class ThemeCasesFeed(LatestCasesFeed):
         return obj.get_absolute_url()
 
     def selection(self, obj):
-        return CaseStudy.objects.published().filter(theme_matching([obj.slug]))
+        return CaseStudy.objects.published().filter(FACETS["theme"].matching([obj.slug]))
 
 
 class InstrumentCasesFeed(LatestCasesFeed):

@@ -1,8 +1,10 @@
 """The one FilterSet of case sheets: the list page, facets, exports, API, map and statistics use it.
 
 Each multi-valued filter is a *facet*: its values combine with OR, different filters with AND.
-A facet's predicate (``FACETS[name].matching(values)``) is the single definition of what it
-selects, used both to filter and to count (casestudies/facets.py), so counts always equal results.
+A facet's values are rows of the facet index (``FacetEntry``, see facet_index.py), which is
+the single definition of what each value selects: the filter is « has a row with one of these
+values » and the count is a GROUP BY of the same rows (casestudies/facets.py), so counts
+always equal results.
 Unknown values are dropped and reported (``ignored``), never an error page.
 """
 
@@ -13,20 +15,18 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from casestudies import facet_index
 from casestudies.models import (
     CaseStudy,
-    Citation,
     CooperationStatus,
     CooperationType,
+    FacetEntry,
     Instrument,
-    InstrumentUse,
     OrganisationKind,
-    Participation,
     SourceDocument,
     Territory,
     TerritoryKind,
@@ -36,69 +36,21 @@ from casestudies.search import MAX_QUERY_LENGTH, normalise_query
 from casestudies.validators import YEAR_MAX, YEAR_MIN
 
 
-def exists(model, **lookups):
-    return Q(Exists(model.objects.filter(case=OuterRef("pk"), **lookups)))
+def indexed(name: str):
+    """The predicate of facet ``name``: the sheet has one of the values in the facet index."""
+
+    def matching(values) -> Q:
+        entries = FacetEntry.objects.filter(case=OuterRef("pk"), facet=name, value__in=values)
+        return Q(Exists(entries))
+
+    return matching
 
 
-def theme_matching(slugs):
-    # A root theme also selects the sheets of its sub-themes.
-    through = CaseStudy.themes.through.objects.filter(casestudy=OuterRef("pk")).filter(
-        Q(theme__slug__in=slugs) | Q(theme__parent__slug__in=slugs)
-    )
-    return Q(Exists(through))
+def counted(name: str):
+    """Sheets of ``cases`` per value of facet ``name``: one GROUP BY over the facet index."""
 
-
-def coop_type_matching(slugs):
-    through = CaseStudy.cooperation_types.through.objects.filter(
-        casestudy=OuterRef("pk"), cooperationtype__slug__in=slugs
-    )
-    return Q(Exists(through))
-
-
-def region_matching(slugs):
-    # Placements are closed under containment (reference.normalise_placements): a party in a
-    # département is also in its région, and a région territory is in itself.
-    return exists(Participation, territory__regions__slug__in=slugs)
-
-
-def departement_matching(codes):
-    return exists(Participation, territory__departements__insee_code__in=codes)
-
-
-def grouped(relation, value_path: str, case_path: str) -> dict[str, int]:
-    """Distinct sheets per value of ``value_path``, in one GROUP BY query."""
-    rows = (
-        relation.values(value_path)
-        .annotate(sheets=Count(case_path, distinct=True))
-        .order_by()
-        .values_list(value_path, "sheets")
-    )
-    return {value: count for value, count in rows if value is not None}
-
-
-def count_by_relation(model, value_path, case_field="case"):
-    def count(cases):
-        return grouped(
-            model.objects.filter(**{f"{case_field}__in": cases.values("pk")}),
-            value_path,
-            case_field,
-        )
-
-    return count
-
-
-def count_themes(cases):
-    through = CaseStudy.themes.through.objects.filter(casestudy__in=cases.values("pk"))
-    counts = grouped(through, "theme__slug", "casestudy")
-    # A root theme counts the sheets of its sub-themes too, as theme_matching selects them.
-    roots = through.annotate(root=Coalesce("theme__parent__slug", "theme__slug"))
-    counts.update(grouped(roots, "root", "casestudy"))
-    return counts
-
-
-def count_field(field):
-    def count(cases):
-        return grouped(CaseStudy.objects.filter(pk__in=cases.values("pk")), field, "pk")
+    def count(cases) -> dict[str, int]:
+        return facet_index.counts(cases, [name]).get(name, {})
 
     return count
 
@@ -128,72 +80,70 @@ FACETS = {
         Facet(
             "theme",
             _("Thématique"),
-            theme_matching,
+            indexed("theme"),
             lambda: [
                 (theme.slug, f"— {theme.name}" if theme.parent_id else theme.name)
                 for theme in Theme.objects.order_by("position", "name")
             ],
-            count_themes,
+            counted("theme"),
         ),
         Facet(
             "instrument",
             _("Outil de coopération"),
-            lambda values: exists(InstrumentUse, instrument__slug__in=values),
+            indexed("instrument"),
             model_choices(lambda: Instrument.objects.order_by("position", "name")),
-            count_by_relation(InstrumentUse, "instrument__slug"),
+            counted("instrument"),
         ),
         Facet(
             "territory_kind",
             _("Type de territoire"),
-            lambda values: exists(Participation, territory__kind__in=values),
+            indexed("territory_kind"),
             lambda: list(TerritoryKind.choices),
-            count_by_relation(Participation, "territory__kind"),
+            counted("territory_kind"),
         ),
         Facet(
             "organisation_kind",
             _("Type d'organisation"),
-            lambda values: exists(Participation, organisation__kind__in=values),
+            indexed("organisation_kind"),
             lambda: list(OrganisationKind.choices),
-            count_by_relation(Participation, "organisation__kind"),
+            counted("organisation_kind"),
         ),
         Facet(
             "region",
             _("Région"),
-            region_matching,
+            indexed("region"),
             model_choices(lambda: Territory.objects.regions().order_by("name")),
-            count_by_relation(Participation, "territory__regions__slug"),
+            counted("region"),
         ),
         Facet(
             "departement",
             _("Département"),
-            departement_matching,
+            indexed("departement"),
             model_choices(
                 lambda: Territory.objects.departements().order_by("insee_code"), key="insee_code"
             ),
-            count_by_relation(Participation, "territory__departements__insee_code"),
+            counted("departement"),
         ),
         Facet(
             "coop_type",
             _("Type de coopération"),
-            coop_type_matching,
+            indexed("coop_type"),
             model_choices(lambda: CooperationType.objects.order_by("position")),
-            count_by_relation(
-                CaseStudy.cooperation_types.through, "cooperationtype__slug", "casestudy"
-            ),
+            counted("coop_type"),
         ),
         Facet(
             "status",
             _("État de la coopération"),
-            lambda values: Q(cooperation_status__in=values),
+            indexed("status"),
             lambda: list(CooperationStatus.choices),
-            count_field("cooperation_status"),
+            counted("status"),
         ),
         Facet(
             "source",
             _("Document source"),
-            lambda values: exists(Citation, source__slug__in=values),
+            indexed("source"),
             model_choices(lambda: SourceDocument.objects.order_by("reference"), label="title"),
-            count_by_relation(Citation, "source__slug"),
+            counted("source"),
         ),
     ]
 }
@@ -339,6 +289,18 @@ class CaseStudyFilterSet(django_filters.FilterSet):
             return "recent"
         # Relevance when searching, the most recently published sheets otherwise.
         return requested or ("pertinence" if self.search_text else "recent")
+
+    @property
+    def filters_nothing(self) -> bool:
+        """No search, year or facet value: the selection is the whole queryset."""
+        return not any(value for name, value in self.cleaned.items() if name != "sort")
+
+    def counts(self, names) -> dict[str, dict[str, int]]:
+        """Sheets of the selection per value of each facet-index key of ``names`` (the
+        queryset is always the published sheets: unfiltered, the counters answer)."""
+        if self.filters_nothing:
+            return facet_index.published_counts(names)
+        return facet_index.counts(self.qs, names)
 
     def selected(self, name) -> list[str]:
         return list(self.cleaned.get(name) or [])

@@ -22,9 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from casestudies.events import sheets_changed
 from casestudies.models import (
-    CatalogueGeneration,
     EpciType,
+    Participation,
     ReferenceArea,
     ReferenceKind,
     Territory,
@@ -263,7 +264,7 @@ def normalise_placements() -> int:
             to_territory__regions__isnull=False
         ).values_list("from_territory_id", "to_territory__regions")
     }
-    added = 0
+    added, placed = 0, set()
     for through, wanted in ((departements, wanted_departements), (regions, wanted_regions)):
         existing = set(through.objects.values_list("from_territory_id", "to_territory_id"))
         missing = wanted - existing
@@ -272,8 +273,10 @@ def normalise_placements() -> int:
             batch_size=BATCH,
         )
         added += len(missing)
-    if added:
-        CatalogueGeneration.bump()  # bulk inserts send no m2m signal
+        placed.update(a for a, _b in missing)
+    if placed:  # bulk inserts send no m2m signal
+        cases = Participation.objects.filter(territory_id__in=placed).values_list("case_id")
+        sheets_changed.send(sender=Territory, ids={pk for (pk,) in cases})
     return added
 
 

@@ -15,9 +15,8 @@
   stay a queryset of sheets: ``pk IN`` the FTS5 matches, ranked once per statement.
 
 On both engines a hyphen between two letters joins a compound, indexed and searched as two
-adjacent words (« ville-campagne » = « ville campagne »). The stored columns are refreshed
-whenever a sheet or what it shows changes (see signals.py); ``deferred_refresh()`` batches the
-refreshes of a bulk load.
+adjacent words (« ville-campagne » = « ville campagne »). This module is the query side; the
+stored columns are written by ``search_index`` when ``indexing`` says a sheet changed.
 """
 
 from __future__ import annotations
@@ -26,23 +25,23 @@ import difflib
 import html
 import operator
 import re
-import threading
-from contextlib import contextmanager
 from functools import partial, reduce
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils.safestring import mark_safe
 
+from casestudies.caching import cached, text_key
+from casestudies.models import SearchSynonym, SearchWord
+from casestudies.models.cases import SECTION_FIELDS
 from casestudies.search_query import (
     Query,
     Synonyms,
@@ -52,7 +51,7 @@ from casestudies.search_query import (
     tsquery_texts,
     websearch_text,
 )
-from casestudies.text import TOKEN, accent_insensitive_pattern, compounds_split, fold
+from casestudies.text import TOKEN, accent_insensitive_pattern, fold
 
 FTS_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -68,134 +67,9 @@ FTS_WEIGHTS = (20.0, 4.0, 1.0)
 # difflib's similarity for a correction proposed on SQLite (« gascone » → « gascogne »: 0.93).
 CORRECTION_CUTOFF = 0.75
 
-# Adds the words of some sheets' folded text to the vocabulary (PostgreSQL).
-VOCABULARY_SQL = """
-    INSERT INTO casestudies_searchword (word)
-    SELECT DISTINCT token FROM casestudies_casestudy,
-        regexp_split_to_table(search_text, '[^a-z]+') AS token
-    WHERE length(token) BETWEEN 4 AND 40 AND ({where})
-    ON CONFLICT (word) DO NOTHING
-"""
-
-_state = threading.local()
-
 
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
-
-
-# -- keeping the stored columns current -------------------------------------------------------
-
-
-def document_parts(case) -> tuple[str, str, str]:
-    """(title, chapeau and names, sections) of a sheet, for the A, B and C weights."""
-    from casestudies.models.cases import SECTION_FIELDS
-
-    names = [str(p.territory or p.organisation) for p in case.participations.all()]
-    names += [use.instrument.name for use in case.instrument_uses.all()]
-    names += [theme.name for theme in case.themes.all()]
-    middle = "\n".join([case.summary, *names])
-    sections = "\n".join(getattr(case, name) for name in SECTION_FIELDS if getattr(case, name))
-    return case.title, middle, sections
-
-
-def refresh(case_ids, bump: bool = True) -> None:
-    """Re-index the sheets ``case_ids``; an id whose sheet is gone leaves SQLite's index."""
-    from casestudies.models import CaseStudy
-
-    ids = [pk for pk in set(case_ids) if pk is not None]
-    if not ids:
-        return
-    cases = CaseStudy.objects.filter(pk__in=ids).prefetch_related(
-        "participations__territory",
-        "participations__organisation",
-        "instrument_uses__instrument",
-        "themes",
-    )
-    fts_rows = []
-    for case in cases:
-        title, middle, sections = document_parts(case)
-        values = {
-            "search_title": fold(title),
-            # Only non-empty lines: no trailing blank lines that a text export would trim.
-            "search_text": fold("\n".join(p for p in (title, middle, sections) if p.strip())),
-        }
-        if is_postgresql():
-            values["search_vector"] = (
-                SearchVector(Value(compounds_split(title)), weight="A", config=FTS_CONFIG)
-                + SearchVector(Value(compounds_split(middle)), weight="B", config=FTS_CONFIG)
-                + SearchVector(Value(compounds_split(sections)), weight="C", config=FTS_CONFIG)
-            )
-        else:
-            fts_rows.append((case.pk, fold(title), fold(middle), fold(sections)))
-        CaseStudy.objects.filter(pk=case.pk).update(**values)
-    if is_postgresql():
-        record_vocabulary("id = ANY(%s)", [ids])
-    else:
-        write_fts_rows(ids, fts_rows)
-    if bump:
-        # Refreshes may run after the commit that changed the sheets (deferred_refresh): pages
-        # cached in between describe the old index, under a generation this bump retires.
-        from casestudies.models import CatalogueGeneration
-
-        CatalogueGeneration.bump()
-
-
-def write_fts_rows(ids, rows) -> None:
-    """Replace the FTS5 rows of the sheets ``ids`` by ``rows`` (id, title, middle, sections)."""
-    with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in ids])
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, middle, sections) VALUES (%s, %s, %s, %s)",
-                rows,
-            )
-
-
-def refresh_after_commit(case_ids) -> None:
-    """loaddata: a sheet's row brings its search columns, not SQLite's index, and its relations
-    come after it; index it once the load has committed."""
-    if not is_postgresql():
-        transaction.on_commit(partial(refresh, list(case_ids)))
-
-
-def forget_deleted_sheets(database) -> None:
-    """Drop SQLite's index rows of sheets deleted without signals (``manage.py flush``)."""
-    if database.vendor != "sqlite" or FTS_TABLE not in database.introspection.table_names():
-        return
-    with database.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM casestudies_casestudy)"
-        )
-
-
-def record_vocabulary(where: str, params) -> None:
-    """Adds the words of the sheets selected by the SQL condition ``where`` to the vocabulary."""
-    with connection.cursor() as cursor:
-        cursor.execute(VOCABULARY_SQL.format(where=where), params)
-
-
-def schedule_refresh(case_ids) -> None:
-    pending = getattr(_state, "pending", None)
-    if pending is None:
-        refresh(case_ids)
-    else:
-        pending.update(case_ids)
-
-
-@contextmanager
-def deferred_refresh():
-    """Collect the sheets to re-index and refresh each once, when the block ends."""
-    if getattr(_state, "pending", None) is not None:  # nested: the outer block refreshes
-        yield
-        return
-    _state.pending = set()
-    try:
-        yield
-        pending = _state.pending
-    finally:
-        _state.pending = None
-    refresh(pending)
 
 
 # -- querying -------------------------------------------------------------------------------
@@ -208,9 +82,6 @@ def normalise_query(text: str) -> str:
 
 def synonyms() -> Synonyms:
     """The synonym list, read once per catalogue generation (editing it bumps the generation)."""
-    from casestudies.caching import cached
-    from casestudies.models import SearchSynonym
-
     return Synonyms(cached("search-synonyms", "groups", SearchSynonym.objects.groups))
 
 
@@ -241,8 +112,6 @@ def misspelling_candidates(text: str) -> set[str]:
 def typo_alternatives(text: str) -> dict[str, list[str]]:
     """For each candidate word of ``text`` found in no sheet, the closest words of the
     vocabulary (an empty list when none is close enough)."""
-    from casestudies.models import SearchWord
-
     candidates = misspelling_candidates(text)
     if not candidates:
         return {}
@@ -260,16 +129,12 @@ def typo_alternatives(text: str) -> dict[str, list[str]]:
 
 
 def cached_typo_alternatives(text: str) -> dict[str, list[str]]:
-    from casestudies.caching import cached, text_key
-
     return cached("search-words", text_key(text), lambda: typo_alternatives(text))
 
 
 def postgresql_query(text: str, query: Query) -> SearchQuery:
     """The full-text query of ``text``: PostgreSQL's ``websearch`` parse when no term is a
     synonym or misspelt, else the ``tsquery`` where they become groups of alternatives."""
-    from casestudies.caching import cached, text_key
-
     alternatives = cached_typo_alternatives(text)
     misspelt = {word: closest for word, closest in alternatives.items() if closest}
     if not misspelt and not query.has_synonyms:
@@ -411,11 +276,16 @@ def _term_pattern(query: Query) -> re.Pattern | None:
 
 def highlight(case, text: str) -> str:
     """The passage of the sheet that best matches ``text``, HTML-escaped, matches in <mark>."""
-    pattern = _term_pattern(parsed(text))
-    if pattern is None:
-        return ""
-    from casestudies.models.cases import SECTION_FIELDS
+    return highlighter(text)(case)
 
+
+def highlighter(text: str):
+    """``highlight`` for many sheets: the query is parsed once."""
+    pattern = _term_pattern(parsed(text))
+    return partial(_passage, pattern) if pattern else lambda case: ""
+
+
+def _passage(pattern, case) -> str:
     for source in [case.summary, *(getattr(case, name) for name in SECTION_FIELDS)]:
         found = pattern.search(source or "")
         if not found:

@@ -1,122 +1,159 @@
-"""Keep each sheet's search columns (and SQLite's full-text index) current when the sheet or
-what it shows changes, and bump the catalogue generation (the key of cached counts and pages) on
-any change to what they show, the synonym list of search included."""
+"""Signals that keep what is derived from the sheets current (see indexing.py).
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+Every change that reaches a sheet's search text, facets or partners schedules a refresh of
+exactly the sheets concerned: a sheet's own save, its parties, instruments, citations, themes
+and types, a rename or re-classification of a party, an instrument, a theme, a type or a
+source, a change of a territory's placements, and ``events.sheets_changed`` for bulk updates.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+)
 from django.dispatch import receiver
 
-from casestudies import search
+from casestudies import indexing, search_index
+from casestudies.events import sheets_changed
 from casestudies.models import (
     CaseStudy,
     CatalogueGeneration,
     Citation,
     CooperationType,
+    FacetEntry,
     Instrument,
     InstrumentUse,
-    Lesson,
-    LessonCategory,
     Organisation,
     Participation,
     SearchSynonym,
+    SimilarCase,
     SourceDocument,
     Territory,
     Theme,
 )
 
 
+@receiver(sheets_changed)
+def sheets_changed_in_bulk(sender, ids, **kwargs):
+    indexing.schedule_refresh(ids)
+
+
 @receiver(post_save, sender=CaseStudy)
 def case_saved(sender, instance, raw=False, **kwargs):
     if raw:
-        # loaddata: the row comes with its search columns, and its relations are loaded
-        # afterwards; re-indexing now, from half the relations, would corrupt them. SQLite's
-        # index is no column of the row: it is written once the load commits.
+        # loaddata: the row comes first and its relations afterwards; re-indexing now, from
+        # half the relations, would corrupt the index: it is rewritten once the load commits.
         instance._loaded_raw = True
-        search.refresh_after_commit([instance.pk])
+        indexing.refresh_after_commit([instance.pk])
     else:
-        search.schedule_refresh([instance.pk])
+        indexing.schedule_refresh([instance.pk])
 
 
 @receiver(post_delete, sender=CaseStudy)
 def case_deleted(sender, instance, **kwargs):
-    search.schedule_refresh([instance.pk])  # its row leaves SQLite's index
+    indexing.schedule_refresh([instance.pk])  # its rows leave the indexes
 
 
 @receiver(post_save, sender=Participation)
 @receiver(post_delete, sender=Participation)
 @receiver(post_save, sender=InstrumentUse)
 @receiver(post_delete, sender=InstrumentUse)
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
 def case_child_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.schedule_refresh([instance.case_id])
+        indexing.schedule_refresh([instance.case_id])
 
 
 @receiver(m2m_changed, sender=CaseStudy.themes.through)
-def case_themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+@receiver(m2m_changed, sender=CaseStudy.cooperation_types.through)
+def case_vocabulary_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
         return  # (a sheet being deserialised by loaddata sets its themes: see case_saved)
     if reverse:  # theme.cases.add(...)
-        search.schedule_refresh(pk_set or instance.cases.values_list("pk", flat=True))
+        indexing.schedule_refresh(pk_set or instance.cases.values_list("pk", flat=True))
     else:
-        search.schedule_refresh([instance.pk])
+        indexing.schedule_refresh([instance.pk])
+
+
+def cases_of_parties(**lookups):
+    return Participation.objects.filter(**lookups).values_list("case_id", flat=True)
 
 
 @receiver(post_save, sender=Territory)
 @receiver(post_save, sender=Organisation)
-def party_renamed(sender, instance, created, raw=False, **kwargs):
+def party_changed(sender, instance, created, raw=False, **kwargs):
+    """A rename or a new kind reaches the search text and facets of the party's sheets."""
     if created or raw:
         return
     field = "territory" if sender is Territory else "organisation"
-    search.schedule_refresh(
-        Participation.objects.filter(**{field: instance}).values_list("case_id", flat=True)
-    )
+    indexing.schedule_refresh(cases_of_parties(**{field: instance}))
+
+
+@receiver(m2m_changed, sender=Territory.departements.through)
+@receiver(m2m_changed, sender=Territory.regions.through)
+def placements_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # departement.territories_in_departement.add(...): pk_set are the territories
+        territories = pk_set if pk_set is not None else []
+        indexing.schedule_refresh(cases_of_parties(territory_id__in=territories))
+    else:
+        indexing.schedule_refresh(cases_of_parties(territory=instance))
 
 
 @receiver(post_save, sender=Instrument)
 def instrument_renamed(sender, instance, created, raw=False, **kwargs):
     if not (created or raw):
-        search.schedule_refresh(instance.uses.values_list("case_id", flat=True))
+        indexing.schedule_refresh(instance.uses.values_list("case_id", flat=True))
+
+
+def cases_of_theme(theme):
+    """Sheets of a theme or of its sub-themes (whose root it is in the facet index)."""
+    return CaseStudy.themes.through.objects.filter(
+        Q(theme=theme) | Q(theme__parent=theme)
+    ).values_list("casestudy_id", flat=True)
 
 
 @receiver(post_save, sender=Theme)
-def theme_renamed(sender, instance, created, raw=False, **kwargs):
+def theme_changed(sender, instance, created, raw=False, **kwargs):
     if not (created or raw):
-        search.schedule_refresh(instance.cases.values_list("pk", flat=True))
+        indexing.schedule_refresh(cases_of_theme(instance))
 
 
-COUNTED = [
-    CaseStudy,
-    Participation,
-    InstrumentUse,
-    Citation,
-    Territory,
-    Organisation,
-    Instrument,
-    Theme,
-    # Shown by cached pages: labels of the list's filters, the lessons page.
-    CooperationType,
-    SourceDocument,
-    Lesson,
-    LessonCategory,
-    # What a search finds.
-    SearchSynonym,
-]
-COUNTED_RELATIONS = [
-    CaseStudy.themes.through,
-    CaseStudy.cooperation_types.through,
-    Territory.departements.through,
-    Territory.regions.through,
-    Territory.members.through,
-]
+@receiver(post_save, sender=CooperationType)
+def cooperation_type_renamed(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw):
+        indexing.schedule_refresh(instance.cases.values_list("pk", flat=True))
 
 
-def bump_generation(sender, raw=False, **kwargs):
+@receiver(post_save, sender=SourceDocument)
+def source_renamed(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw):
+        indexing.schedule_refresh(instance.citations.values_list("case_id", flat=True))
+
+
+@receiver(pre_delete, sender=Theme)
+@receiver(pre_delete, sender=CooperationType)
+def vocabulary_deleted(sender, instance, **kwargs):
+    """Deleting a theme or type removes its links without m2m signal: refresh their sheets
+    once the deletion is done."""
+    ids = list(
+        cases_of_theme(instance) if sender is Theme else instance.cases.values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: indexing.refresh(ids))
+
+
+@receiver(post_save, sender=SearchSynonym)
+@receiver(post_delete, sender=SearchSynonym)
+def synonyms_changed(sender, raw=False, **kwargs):
+    """Searches read the synonym list from the cache, under the generation."""
     if not raw:
-        CatalogueGeneration.bump()
-
-
-def bump_on_relation_change(sender, action, **kwargs):
-    if action.startswith("post_"):
         CatalogueGeneration.bump()
 
 
@@ -133,17 +170,29 @@ def renew_cached_pages(sender, **kwargs):
 def forget_flushed_sheets(sender, **kwargs):
     """« manage.py flush » empties the sheets without other signal than this one."""
     if sender.name == "casestudies":
-        search.forget_deleted_sheets(connections[kwargs.get("using", DEFAULT_DB_ALIAS)])
+        search_index.forget_deleted_sheets(connections[kwargs.get("using", DEFAULT_DB_ALIAS)])
+
+
+def build_missing_indexes(sender, **kwargs):
+    """After ``migrate``: a catalogue whose facet index or « fiches proches » were never built
+    (they came with migration 0015) gets them now, with the code and schema of this release."""
+    if sender.name != "casestudies":
+        return
+    connection = connections[kwargs.get("using", DEFAULT_DB_ALIAS)]
+    if SimilarCase._meta.db_table not in connection.introspection.table_names():
+        return  # (« migrate casestudies zero »)
+    sheets = CaseStudy.objects.using(connection.alias)
+    if sheets.exists() and not (
+        FacetEntry.objects.using(connection.alias).exists()
+        and SimilarCase.objects.using(connection.alias).exists()
+    ):
+        with transaction.atomic(using=connection.alias):
+            indexing.rebuild()
 
 
 post_migrate.connect(renew_cached_pages, dispatch_uid="renew-cached-pages")
+post_migrate.connect(build_missing_indexes, dispatch_uid="build-missing-indexes")
 post_migrate.connect(forget_flushed_sheets, dispatch_uid="forget-flushed-sheets")
-
-for model in COUNTED:
-    post_save.connect(bump_generation, sender=model, dispatch_uid=f"bump-{model.__name__}")
-    post_delete.connect(bump_generation, sender=model, dispatch_uid=f"bump-del-{model.__name__}")
-for through in COUNTED_RELATIONS:
-    m2m_changed.connect(bump_on_relation_change, sender=through, dispatch_uid=f"bump-{through}")
 
 
 # -- placements closed under containment (see reference.normalise_placements) ------------------

@@ -1,7 +1,7 @@
 """The charts of /statistiques/ and their CSV downloads, built from one set of counts.
 
-The counts (``count_selection``) are taken on the sheets the list's FilterSet selects and cached
-under the catalogue generation; the page and every CSV file are built from the same counts, so
+The counts (``count_selection``) are taken on the sheets the list's FilterSet selects, from the
+facet index; the page and every CSV file are built from the same counts, so
 a download never disagrees with the page. Each chart knows its rows for the page and for the
 CSV file (``csv_header``, ``csv_rows``).
 """
@@ -12,15 +12,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from casestudies.filters import FACETS
 from casestudies.maps import shade_classes
-from casestudies.models import CaseStudy, Instrument, InstrumentUse, TerritoryKind, Theme
+from casestudies.models import Instrument, TerritoryKind, Theme
 
 ROW_HEIGHT = 36  # a label line and a bar, in the horizontal bar charts
 COLUMN_WIDTH = 30  # one year, in the histogram
@@ -55,33 +52,16 @@ class SelectionCounts:
     pairs: dict[tuple[str, str], int]
 
 
-def count_selection(selected) -> SelectionCounts:
-    """One GROUP BY query per count; themes and kinds count as their filters select."""
-    cases = selected.values("pk")
-    years = dict(
-        CaseStudy.objects.filter(pk__in=cases, start_year__isnull=False)
-        .values_list("start_year")
-        .annotate(count=Count("pk"))
-        .order_by("start_year")
-    )
-    # Theme (at root level, as the theme filter counts) × instrument, in one query.
-    pairs = (
-        InstrumentUse.objects.filter(case__in=cases)
-        .annotate(
-            root=Coalesce("case__themes__parent__slug", "case__themes__slug"),
-            instrument_slug=F("instrument__slug"),
-        )
-        .exclude(root__isnull=True)
-        .values("root", "instrument_slug")
-        .annotate(sheets=Count("case", distinct=True))
-        .order_by()
-    )
+def count_selection(filterset) -> SelectionCounts:
+    """Every count in one GROUP BY over the facet index (themes and kinds count as their
+    filters select; pairs pair a root theme with an instrument); unfiltered, the counters."""
+    counts = filterset.counts(["theme", "instrument", "territory_kind", "year", "theme_instrument"])
     return SelectionCounts(
-        themes=FACETS["theme"].count(selected),
-        instruments=FACETS["instrument"].count(selected),
-        territory_kinds=FACETS["territory_kind"].count(selected),
-        years=years,
-        pairs={(row["root"], row["instrument_slug"]): row["sheets"] for row in pairs},
+        themes=counts["theme"],
+        instruments=counts["instrument"],
+        territory_kinds=counts["territory_kind"],
+        years={int(year): n for year, n in sorted(counts["year"].items(), key=lambda i: int(i[0]))},
+        pairs={tuple(pair.split("|", 1)): n for pair, n in counts["theme_instrument"].items()},
     )
 
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from casestudies import search
+from casestudies import search, search_index
 from casestudies.models import CaseStudy, SearchSynonym
 from tests.factories import CaseStudyFactory, complete_case
 from tests.pages import listed_cases
@@ -383,7 +383,7 @@ class TestIndexKeptCurrent:
         pk = sheets.heritage.pk
         CaseStudy.objects.filter(pk=pk)._raw_delete(connection.alias)  # as flush: no signal
         assert index_rows(pk) == 1
-        search.forget_deleted_sheets(connection)
+        search_index.forget_deleted_sheets(connection)
         assert index_rows(pk) == 0
 
 

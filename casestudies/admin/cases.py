@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from casestudies import search, workflow
+from casestudies import indexing, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
     CaseRedirect,
@@ -209,7 +209,7 @@ class CaseStudyAdmin(VersionAdmin):
 
     def changeform_view(self, request, *args, **kwargs):
         # The sheet and its inlines are saved one by one: re-index the sheet once.
-        with search.deferred_refresh():
+        with indexing.deferred_refresh():
             return super().changeform_view(request, *args, **kwargs)
 
     def apply_bulk(self, request, queryset, verb: str, comment: str) -> int:

@@ -1,7 +1,5 @@
 """Read-only API views. The sheets endpoint filters with the catalogue's one FilterSet."""
 
-from functools import partial
-
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,7 +8,6 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from casestudies.api import serializers
-from casestudies.caching import one_generation, query_key
 from casestudies.filters import CaseStudyFilterSet
 from casestudies.models import (
     CaseStudy,
@@ -20,7 +17,6 @@ from casestudies.models import (
     Territory,
     Theme,
 )
-from casestudies.pagination import CachedPaginator
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -59,16 +55,6 @@ class CataloguePagination(PageNumberPagination):
             raise NotFound("Cette page de résultats n'existe pas.") from error
 
 
-class CasePagination(CataloguePagination):
-    """Sheets: count and page keys cached per selection, as on the list page."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        selection = query_key(request.query_params, drop={self.page_query_param})
-        self.django_paginator_class = partial(CachedPaginator, cache_key=f"api:{selection}")
-        with one_generation():
-            return super().paginate_queryset(queryset, request, view)
-
-
 class SlugLookupMixin:
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -83,7 +69,6 @@ class SlugLookupMixin:
     retrieve=extend_schema(summary=_("Une fiche publiée, avec ses sections et enseignements")),
 )
 class CaseStudyViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
-    pagination_class = CasePagination
     filter_backends = [StrictFilterBackend]
     filterset_class = CaseStudyFilterSet
 

@@ -41,11 +41,11 @@ def run_on_postgresql(statements):
 
 
 def index_existing_sheets(apps, schema_editor):
-    from casestudies import search
+    from casestudies import search_index
 
     CaseStudy = apps.get_model("casestudies", "CaseStudy")
     # No generation to bump yet: its table comes with migration 0007.
-    search.refresh(CaseStudy.objects.values_list("pk", flat=True), bump=False)
+    search_index.refresh(CaseStudy.objects.values_list("pk", flat=True))
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,7 @@ from .choices import (
     SourceKind,
     TerritoryKind,
 )
+from .facets import FacetCount, FacetEntry, SimilarCase
 from .generation import CatalogueGeneration
 from .instruments import Instrument
 from .loaded import LoadedContent
@@ -29,6 +30,8 @@ __all__ = [
     "CooperationStatus",
     "CooperationType",
     "EpciType",
+    "FacetCount",
+    "FacetEntry",
     "Instrument",
     "InstrumentFamily",
     "InstrumentUse",
@@ -45,6 +48,7 @@ __all__ = [
     "Role",
     "SearchSynonym",
     "SearchWord",
+    "SimilarCase",
     "SourceDocument",
     "SourceKind",
     "Territory",

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casestudies.events import sheets_changed
 from casestudies.validators import YEAR_MAX, YEAR_MIN, year_validators
 
 from .choices import CooperationStatus, LessonKind, PublicationStatus, Role, TerritoryKind
-from .generation import CatalogueGeneration
 from .territories import Territory
 
 # Narrative sections in the order of the model sheet (Terres en villes, Grand Clermont).
@@ -105,11 +105,12 @@ class CaseStudyQuerySet(models.QuerySet):
         )
 
     def _update_and_bump(self, **values):
-        # UPDATE sends no signal: cached counts and pages must change here, in the same
-        # transaction, so that no request caches the old state under the new generation.
+        # UPDATE sends no model signal: what is derived from the sheets (counters, search,
+        # « fiches proches », cached pages) is refreshed here, in the same transaction.
         with transaction.atomic():
-            count = self.update(**values)
-            CatalogueGeneration.bump()
+            ids = list(self.values_list("pk", flat=True))
+            count = self.model.objects.filter(pk__in=ids).update(**values)
+            sheets_changed.send(sender=self.model, ids=ids)
         return count
 
 

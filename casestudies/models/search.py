@@ -13,7 +13,7 @@ class SearchWord(models.Model):
     A search word absent from the vocabulary is probably misspelt: it is matched against these
     short words by trigram similarity (an indexed query on a few thousand rows), and the closest
     ones join the full-text query. Each search stays one query on the GIN index of the search
-    vector, whatever the size of the catalogue. Filled by ``casestudies.search.refresh``; a
+    vector, whatever the size of the catalogue. Filled by ``casestudies.search_index.refresh``; a
     word is never removed (a word no sheet holds any more simply finds nothing).
     """
 

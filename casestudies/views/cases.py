@@ -6,17 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies import search
-from casestudies.caching import cached, one_generation, query_key
 from casestudies.facets import facet_groups
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy
 from casestudies.notes import PageNotes, strip_markers
-from casestudies.pagination import CachedPaginator, TolerantPageMixin, page_links
+from casestudies.pagination import TolerantPageMixin, TolerantPaginator, page_links
 from casestudies.similarity import similar_cases
 
 
@@ -59,27 +57,12 @@ class CaseListView(TolerantPageMixin, ListView):
     template_name = "casestudies/case_list.html"
     context_object_name = "cases"
     paginate_by = settings.CASES_PER_PAGE
-
-    def get(self, request, *args, **kwargs):
-        with one_generation():  # every cached count of the page describes the same catalogue
-            return super().get(request, *args, **kwargs)
+    paginator_class = TolerantPaginator
 
     def get_queryset(self):
         self.base = CaseStudy.objects.published()
         self.filterset = CaseStudyFilterSet(self.request.GET, queryset=self.base)
-        return self.filterset.qs
-
-    def selection_key(self):
-        """The selection without its page number: its count and facets are the same."""
-        return query_key(self.request.GET, keep=set(CaseStudyFilterSet.base_filters))
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return CachedPaginator(
-            queryset,
-            per_page,
-            cache_key=self.selection_key(),
-            fetch=lambda keys: CaseStudy.objects.filter(pk__in=keys).for_cards(),
-        )
+        return self.filterset.qs.for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,8 +70,9 @@ class CaseListView(TolerantPageMixin, ListView):
         for text in filterset.ignored():
             messages.warning(self.request, text)
         if filterset.search_text:
+            highlight = search.highlighter(filterset.search_text)
             for case in context["cases"]:
-                case.highlight = search.highlight(case, filterset.search_text)
+                case.highlight = highlight(case)
         # « Vouliez-vous dire … » (partials/_search_suggestion.html): a word found nowhere.
         q = filterset.search_text
         context["suggestion"] = search.suggestion(q, self.base) if q else ""
@@ -97,11 +81,7 @@ class CaseListView(TolerantPageMixin, ListView):
             q=filterset.search_text,
             sort=filterset.sort_key,
             sorts=[(k, v) for k, v in SORTS.items() if k != "pertinence" or filterset.search_text],
-            facets=cached(
-                "facets",
-                f"{get_language()}:{self.selection_key()}",
-                lambda: facet_groups(filterset, self.base, count),
-            ),
+            facets=facet_groups(filterset, count),
             chips=active_chips(filterset, self.request.GET),
             page_range=page_links(context["page_obj"]),
         )
@@ -140,9 +120,7 @@ class CaseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["similar"] = cached(
-            "similar", str(self.object.pk), lambda: list(similar_cases(self.object))
-        )
+        context["similar"] = similar_cases(self.object)
         context["notes"] = PageNotes.for_page(self.object.citations.all())
         context["structured_data"] = structured_data(self.object, self.request)
         return context

@@ -7,16 +7,15 @@ from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from casestudies.caching import cached
-from casestudies.filters import exists
+from casestudies import facet_index
+from casestudies.filters import FACETS
 from casestudies.models import (
     CaseStudy,
     Instrument,
     InstrumentFamily,
-    InstrumentUse,
 )
 from casestudies.notes import PageNotes
-from casestudies.pagination import CachedPaginator
+from casestudies.pagination import TolerantPaginator
 
 
 def first_sheets(cases, facet: str, slug: str) -> dict:
@@ -25,12 +24,8 @@ def first_sheets(cases, facet: str, slug: str) -> dict:
     An instrument or a theme of a national catalogue gathers thousands of sheets: its page
     shows the first ones and links to the paginated, filterable list for the rest.
     """
-    paginator = CachedPaginator(
-        cases.order_by("title", "pk"),
-        settings.CASES_PER_PAGE,
-        cache_key=f"{facet}:{slug}",
-        fetch=lambda keys: CaseStudy.objects.filter(pk__in=keys).for_cards(),
-    )
+    ordered = cases.order_by("title", "pk").for_cards()
+    paginator = TolerantPaginator(ordered, settings.CASES_PER_PAGE)
     return {
         "cases": paginator.page(1).object_list,
         "case_total": paginator.count,
@@ -46,13 +41,13 @@ class InstrumentListView(ListView):
         family_order = Case(
             *(When(family=family, then=Value(i)) for i, family in enumerate(InstrumentFamily))
         )
-        instruments = (
-            Instrument.objects.with_published_count()
-            .annotate(family_order=family_order)
-            .order_by("family_order", "position", "name")
+        instruments = Instrument.objects.annotate(family_order=family_order).order_by(
+            "family_order", "position", "name"
         )
-        # Counting every published sheet per instrument: once per catalogue generation.
-        return cached("instrument-list", "", lambda: list(instruments))
+        counts = facet_index.published_counts(["instrument"])["instrument"]
+        for instrument in instruments:
+            instrument.case_count = counts.get(instrument.slug, 0)
+        return instruments
 
 
 class InstrumentDetailView(DetailView):
@@ -62,7 +57,8 @@ class InstrumentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cases = CaseStudy.objects.published().filter(exists(InstrumentUse, instrument=self.object))
+        matching = FACETS["instrument"].matching([self.object.slug])
+        cases = CaseStudy.objects.published().filter(matching)
         context.update(first_sheets(cases, "instrument", self.object.slug))
         context["notes"] = PageNotes.for_page()
         return context

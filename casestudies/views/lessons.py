@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from casestudies.caching import one_generation, query_key
-from casestudies.filters import theme_matching, unknown_parameters
+from casestudies.filters import FACETS, unknown_parameters
 from casestudies.models import CaseStudy, Lesson, LessonCategory, LessonKind, Theme
-from casestudies.pagination import CachedPaginator, TolerantPageMixin, page_links
+from casestudies.pagination import TolerantPageMixin, TolerantPaginator, page_links
 
 
 class LessonFilterForm(forms.Form):
@@ -38,20 +37,7 @@ class LessonListView(TolerantPageMixin, ListView):
     context_object_name = "lessons"
     paginate_by = 50  # a national catalogue holds hundreds of thousands of lessons
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        selection = query_key(self.request.GET, drop={self.page_kwarg})
-        return CachedPaginator(
-            queryset,
-            per_page,
-            cache_key=f"lessons:{selection}",
-            fetch=lambda keys: Lesson.objects.filter(pk__in=keys).select_related(
-                "category", "case"
-            ),
-        )
-
-    def get(self, request, *args, **kwargs):
-        with one_generation():
-            return super().get(request, *args, **kwargs)
+    paginator_class = TolerantPaginator
 
     def get_queryset(self):
         self.form = LessonFilterForm(self.request.GET)
@@ -71,7 +57,7 @@ class LessonListView(TolerantPageMixin, ListView):
         if data.get("categorie"):
             lessons = lessons.filter(category=data["categorie"])
         if data.get("theme"):
-            cases = cases.filter(theme_matching([data["theme"].slug]))
+            cases = cases.filter(FACETS["theme"].matching([data["theme"].slug]))
         if data.get("nature"):
             lessons = lessons.filter(kind=data["nature"])
         return lessons.filter(case__in=cases.values("pk")).order_by(

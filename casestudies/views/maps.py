@@ -3,8 +3,6 @@
 from django.db.models import Count
 from django.views.generic import TemplateView
 
-from casestudies.caching import cached, query_key
-from casestudies.filters import FACETS
 from casestudies.maps import CREDIT, france_map, shade_classes
 from casestudies.models import Participation, Territory, TerritoryKind
 from casestudies.statistics import list_url
@@ -21,8 +19,7 @@ class MapView(FilteredSelectionMixin, TemplateView):
             Territory.objects.departements().exclude(insee_code="").order_by("insee_code")
         )
         names = {d.insee_code: d.name for d in departements}
-        key = query_key(self.request.GET)
-        counts = cached("map", key, lambda: FACETS["departement"].count(selected))
+        counts = filterset.counts(["departement"])["departement"]
         outlines = france_map()
         shown = {o.code for o in outlines.outlines} if outlines else set()
         classes, legend = shade_classes({code: counts.get(code, 0) for code in shown})

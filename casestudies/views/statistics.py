@@ -5,19 +5,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from casestudies.caching import cached, query_key
 from casestudies.statistics import CHART_SLUGS, count_selection, csv_response, statistics_charts
 from casestudies.views.filtered import FilteredSelectionMixin
 
 
 class StatisticsMixin(FilteredSelectionMixin):
-    def charts(self, selected):
-        """The charts of the selection, from counts cached for its query string."""
-        # A name of its own: counts cached by an earlier version (tuples) are never read back.
-        counts = cached(
-            "statistics-counts", query_key(self.request.GET), lambda: count_selection(selected)
-        )
-        return statistics_charts(counts, self.request.GET)
+    def charts(self, filterset):
+        """The charts of the selection, from one set of counts."""
+        return statistics_charts(count_selection(filterset), self.request.GET)
 
 
 class StatisticsView(StatisticsMixin, TemplateView):
@@ -27,7 +22,7 @@ class StatisticsView(StatisticsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset, selected = self.selection()
         context.update(self.base_context(filterset, selected))
-        context["charts"] = self.charts(selected)
+        context["charts"] = self.charts(filterset)
         return context
 
 
@@ -38,5 +33,5 @@ class StatisticsCsvView(StatisticsMixin, View):
         if chart not in CHART_SLUGS:
             raise Http404(_("Ce graphique n'existe pas."))
         # Warnings about ignored filters belong to a page: a file cannot show them.
-        _filterset, selected = self.selection(report=False)
-        return csv_response(next(c for c in self.charts(selected) if c.slug == chart))
+        filterset, _selected = self.selection(report=False)
+        return csv_response(next(c for c in self.charts(filterset) if c.slug == chart))

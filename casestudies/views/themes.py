@@ -2,8 +2,8 @@
 
 from django.views.generic import DetailView, ListView
 
-from casestudies.caching import cached
-from casestudies.filters import theme_matching
+from casestudies import facet_index
+from casestudies.filters import FACETS
 from casestudies.models import CaseStudy, Theme
 from casestudies.views.instruments import first_sheets
 
@@ -13,8 +13,12 @@ class ThemeListView(ListView):
     context_object_name = "themes"
 
     def get_queryset(self):
-        themes = Theme.objects.with_published_count().order_by("position", "name")
-        return cached("theme-list", "", lambda: list(themes))
+        # A root theme counts the sheets of its sub-themes too, as its filter selects them.
+        counts = facet_index.published_counts(["theme"])["theme"]
+        themes = list(Theme.objects.order_by("position", "name"))
+        for theme in themes:
+            theme.case_count = counts.get(theme.slug, 0)
+        return themes
 
 
 class ThemeDetailView(DetailView):
@@ -25,6 +29,6 @@ class ThemeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A root theme shows the sheets of its sub-themes too, as the list filter does.
-        cases = CaseStudy.objects.published().filter(theme_matching([self.object.slug]))
+        cases = CaseStudy.objects.published().filter(FACETS["theme"].matching([self.object.slug]))
         context.update(first_sheets(cases, "theme", self.object.slug))
         return context
