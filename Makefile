@@ -61,14 +61,16 @@ e2e: export DJANGO_SETTINGS_MODULE = tests.settings
 e2e: install
 	$(BIN)/pytest tests/e2e -p no:cacheprovider
 
-# Benchmark (not a test): see docs/performance.md. BENCH_ARGS="--sizes 1000,10000" to shorten.
+# Benchmark (not a test): see docs/performance.md. Pages cold (after an editor's save) and warm,
+# exports, and Datasette on the same sheets. BENCH_ARGS="--sizes 1000,10000 --no-datasette".
 bench: export DEBUG ?= 1
 bench: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
-# Load test against gunicorn on 127.0.0.1 (needs DATABASE_URL; see docs/performance.md).
+# Load test against gunicorn on 127.0.0.1 (needs DATABASE_URL; see docs/performance.md): the mix
+# without edits, then with a save every 5 s. LOADTEST_SHEETS=100000 grows the catalogue first.
 loadtest: install
 	bash scripts/loadtest.sh
 

@@ -7,16 +7,22 @@ from benchmarks import benchmark
 
 
 class Command(BaseCommand):
-    help = "Mesure les pages à plusieurs tailles de catalogue synthétique et écrit un rapport JSON."
+    help = (
+        "Mesure les pages (à froid après un enregistrement, à chaud), les exports et Datasette "
+        "à plusieurs tailles de catalogue synthétique et écrit un rapport JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="1000,10000,100000")
         parser.add_argument("--runs", type=int, default=15)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-export", action="store_true")
+        parser.add_argument(
+            "--no-datasette", action="store_true", help="Sans la comparaison avec Datasette."
+        )
         parser.add_argument("--output", default="bench-report.json")
 
-    def handle(self, *args, sizes, runs, seed, no_export, output, **options):
+    def handle(self, *args, sizes, runs, seed, no_export, no_datasette, output, **options):
         if "testserver" not in settings.ALLOWED_HOSTS and "localhost" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
         bench = benchmark.Benchmark(
@@ -24,6 +30,7 @@ class Command(BaseCommand):
             runs=runs,
             seed=seed,
             export=not no_export,
+            datasette=not no_datasette,
             progress=self.stdout.write,
         )
         result = bench.run()
