@@ -133,6 +133,15 @@ def refresh(case_ids) -> dict[int, set[tuple[str, str]]]:
     return changed
 
 
+def forget(case_ids) -> None:
+    """Before sheets are deleted: their rows go, and their published values leave the counters
+    (the cascade would remove the rows without telling the counters)."""
+    rows = FacetEntry.objects.filter(case_id__in=list(case_ids))
+    deltas = Counter(rows.filter(published=True).values_list("facet", "value"))
+    rows.delete()
+    add_to_counters({key: -n for key, n in deltas.items()})
+
+
 def add_to_counters(deltas: dict[tuple[str, str], int]) -> None:
     """Add each delta to its counter, in a fixed order (two editors saving at once lock the
     same rows in the same order: no deadlock)."""

@@ -22,17 +22,33 @@ from functools import partial
 from django.db import transaction
 
 from casestudies import facet_index, search_index, similarity
-from casestudies.models import CaseStudy, CatalogueGeneration
+from casestudies.models import CaseStudy, CatalogueGeneration, SimilarCase
 
 _state = threading.local()
 
 
 def refresh(case_ids) -> None:
-    ids = sorted({pk for pk in case_ids if pk is not None})
+    deleting = getattr(_state, "deleting", set())
+    ids = sorted({pk for pk in case_ids if pk is not None and pk not in deleting})
     if not ids:
         return
     search_index.refresh(ids)
     similarity.refresh(facet_index.refresh(ids))
+    CatalogueGeneration.bump()
+
+
+def before_delete(case) -> None:
+    """A sheet about to be deleted: its facet rows and counters go now, and the sheets whose
+    list showed it are noted (the cascade removes those rows)."""
+    _state.deleting = getattr(_state, "deleting", set()) | {case.pk}
+    facet_index.forget([case.pk])
+    case._listing = list(SimilarCase.objects.filter(other=case).values_list("case_id", flat=True))
+
+
+def after_delete(case) -> None:
+    _state.deleting = getattr(_state, "deleting", set()) - {case.pk}
+    search_index.refresh([case.pk])  # (its full-text row leaves SQLite's index)
+    similarity.store(set(getattr(case, "_listing", [])) - {case.pk})
     CatalogueGeneration.bump()
 
 

@@ -53,9 +53,14 @@ def case_saved(sender, instance, raw=False, **kwargs):
         indexing.schedule_refresh([instance.pk])
 
 
+@receiver(pre_delete, sender=CaseStudy)
+def case_deleting(sender, instance, **kwargs):
+    indexing.before_delete(instance)
+
+
 @receiver(post_delete, sender=CaseStudy)
 def case_deleted(sender, instance, **kwargs):
-    indexing.schedule_refresh([instance.pk])  # its rows leave the indexes
+    indexing.after_delete(instance)
 
 
 @receiver(post_save, sender=Participation)
@@ -139,14 +144,17 @@ def source_renamed(sender, instance, created, raw=False, **kwargs):
 
 @receiver(pre_delete, sender=Theme)
 @receiver(pre_delete, sender=CooperationType)
+def vocabulary_deleting(sender, instance, **kwargs):
+    """Deleting a theme or type removes its links without m2m signal: note its sheets…"""
+    cases = cases_of_theme(instance) if sender is Theme else instance.cases.values_list("pk")
+    instance._sheet_ids = [row[0] if isinstance(row, tuple) else row for row in cases]
+
+
+@receiver(post_delete, sender=Theme)
+@receiver(post_delete, sender=CooperationType)
 def vocabulary_deleted(sender, instance, **kwargs):
-    """Deleting a theme or type removes its links without m2m signal: refresh their sheets
-    once the deletion is done."""
-    ids = list(
-        cases_of_theme(instance) if sender is Theme else instance.cases.values_list("pk", flat=True)
-    )
-    if ids:
-        transaction.on_commit(lambda: indexing.refresh(ids))
+    """… and refresh them once the links are gone, in the same transaction."""
+    indexing.schedule_refresh(getattr(instance, "_sheet_ids", []))
 
 
 @receiver(post_save, sender=SearchSynonym)
