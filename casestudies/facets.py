@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casestudies.caching import text_key
 from casestudies.filters import FACETS, CaseStudyFilterSet
 
 
@@ -32,6 +33,17 @@ class FacetGroup:
     @property
     def has_selection(self):
         return any(value.selected for value in self.values)
+
+
+def fragment_key(groups: list[FacetGroup]) -> str:
+    """What the rendered facets depend on: every value, label, count and selection. The page
+    caches their HTML under this digest (``{% cache %}``): a change that alters no count nor
+    label (a text fix) keeps it, any other change gives another key — nothing to invalidate."""
+    described = [
+        (g.name, g.label, [(v.value, str(v.label), v.count, v.selected) for v in g.values])
+        for g in groups
+    ]
+    return text_key(repr(described))
 
 
 def selection_without(filterset: CaseStudyFilterSet, facet_name: str):

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from casestudies.events import sheets_changed
 from casestudies.validators import YEAR_MAX, YEAR_MIN, year_validators
 
-from .choices import CooperationStatus, LessonKind, PublicationStatus, Role, TerritoryKind
+from .choices import (
+    CooperationStatus,
+    LessonKind,
+    OrganisationKind,
+    PublicationStatus,
+    Role,
+    TerritoryKind,
+)
 from .territories import Territory
 
 # Narrative sections in the order of the model sheet (Terres en villes, Grand Clermont).
@@ -359,8 +366,13 @@ class Participation(models.Model):
 
     @property
     def party_kind_display(self):
+        # The label from the enumeration: get_kind_display() rebuilds the field's flattened
+        # choices at every call (five times per card of the list).
         party = self.party
-        return party.get_kind_display() if party else ""
+        if party is None:
+            return ""
+        kinds = TerritoryKind if self.territory_id else OrganisationKind
+        return kinds(party.kind).label if party.kind in kinds.values else party.kind
 
 
 class InstrumentUse(models.Model):

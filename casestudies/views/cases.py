@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies import search
-from casestudies.facets import facet_groups
+from casestudies.facets import facet_groups, fragment_key
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy
 from casestudies.notes import PageNotes, strip_markers
@@ -81,7 +81,8 @@ class CaseListView(TolerantPageMixin, ListView):
             q=filterset.search_text,
             sort=filterset.sort_key,
             sorts=[(k, v) for k, v in SORTS.items() if k != "pertinence" or filterset.search_text],
-            facets=facet_groups(filterset, count),
+            facets=(facets := facet_groups(filterset, count)),
+            facets_key=fragment_key(facets),
             chips=active_chips(filterset, self.request.GET),
             page_range=page_links(context["page_obj"]),
         )
