@@ -80,6 +80,53 @@ class TestExports:
         assert row["url"].endswith(catalogue.toulouse.get_absolute_url())
         assert "Étude ANCT, l. 1–10" in row["sources"]
 
+    def test_csv_lists_every_relation_of_a_sheet_in_order(self, client, db):
+        """The lines are built by the database: each list keeps the order of the sheet page."""
+        from casestudies.models import CooperationType, InstrumentUse
+        from tests.factories import (
+            CitationFactory,
+            InstrumentFactory,
+            OrganisationFactory,
+            ParticipationFactory,
+            SourceDocumentFactory,
+            ThemeFactory,
+        )
+
+        case = CaseStudyFactory(title="Ligne complète", cooperation_status="active")
+        ParticipationFactory(
+            case=case, territory=TerritoryFactory(name="PETR d'essai", kind="petr"), position=2
+        )
+        ParticipationFactory(
+            case=case,
+            territory=None,
+            organisation=OrganisationFactory(
+                name="Chambre d'essai", acronym="CE", kind="chambre-agriculture"
+            ),
+            role=Role.PORTEUR,
+            position=1,
+        )
+        InstrumentUse.objects.create(
+            case=case, instrument=InstrumentFactory(name="Outil A"), signature_year=2019
+        )
+        InstrumentUse.objects.create(case=case, instrument=InstrumentFactory(name="Outil B"))
+        case.themes.add(
+            ThemeFactory(name="Zèbre", position=1), ThemeFactory(name="Abeille", position=2)
+        )
+        case.cooperation_types.add(CooperationType.objects.order_by("position").first())
+        source = SourceDocumentFactory(title="Rapport d'essai", reference="Z1")
+        CitationFactory(case=case, source=source, line_start=40, line_end=42)
+        CitationFactory(case=case, source=source, line_start=3, line_end=9)
+        (row,) = read_csv(client.get(CSV_EXPORT, {"q": "Ligne complète"}))
+        assert row["parties_prenantes"] == (
+            "Chambre d'essai (CE) (Chambre d'agriculture, Porteur); PETR d'essai (PETR (pôle "
+            "d'équilibre territorial et rural), Partenaire)"
+        )
+        assert row["outils"] == "Outil A (2019); Outil B"
+        assert row["thematiques"] == "Zèbre; Abeille"
+        assert row["types_de_cooperation"] == CooperationType.objects.order_by("position")[0].name
+        assert row["sources"] == "Rapport d'essai, l. 3–9; Rapport d'essai, l. 40–42"
+        assert row["etat"] == "Active"
+
     def test_drafts_are_absent_from_exports(self, client, catalogue):
         assert catalogue.draft.slug not in {r["slug"] for r in read_csv(client.get(CSV_EXPORT))}
         assert catalogue.draft.slug not in str(read_json(client.get(JSON_EXPORT)))
