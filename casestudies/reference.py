@@ -245,29 +245,39 @@ def place_territories(territories=None) -> int:
     return added + normalise_placements()
 
 
-def normalise_placements() -> int:
-    """Make placements closed under containment, so filters need one join, not three.
+def normalise_placements(territory_ids=None) -> int:
+    """Make placements closed under containment, so filters need one join, not three — the
+    one place of this rule (the reference import calls it for everything, signals.py for the
+    territories an edit touched):
 
     - a territory placed in a département is also placed in that département's région;
     - a région or département territory is placed in itself.
-    Only adds links; returns how many.
+    Only adds links; returns how many. ``territory_ids`` limits it to those territories and,
+    for a département among them, to the territories placed in it.
     """
     departements = Territory.departements.through
     regions = Territory.regions.through
-    wanted_departements = {
-        (pk, pk) for pk in Territory.objects.departements().values_list("pk", flat=True)
-    }
-    wanted_regions = {(pk, pk) for pk in Territory.objects.regions().values_list("pk", flat=True)}
-    wanted_regions |= {
-        (territory, region)
-        for territory, region in departements.objects.filter(
-            to_territory__regions__isnull=False
-        ).values_list("from_territory_id", "to_territory__regions")
-    }
+    territories = Territory.objects.all()
+    links = departements.objects.filter(to_territory__regions__isnull=False)
+    if territory_ids is not None:
+        scope = set(territory_ids)
+        scope |= set(
+            departements.objects.filter(to_territory_id__in=scope).values_list(
+                "from_territory_id", flat=True
+            )
+        )
+        territories = territories.filter(pk__in=scope)
+        links = links.filter(from_territory_id__in=scope)
+    kinds = dict(territories.filter(kind__in=["departement", "region"]).values_list("pk", "kind"))
+    wanted_departements = {(pk, pk) for pk, kind in kinds.items() if kind == "departement"}
+    wanted_regions = {(pk, pk) for pk, kind in kinds.items() if kind == "region"}
+    wanted_regions |= set(links.values_list("from_territory_id", "to_territory__regions"))
     added, placed = 0, set()
     for through, wanted in ((departements, wanted_departements), (regions, wanted_regions)):
-        existing = set(through.objects.values_list("from_territory_id", "to_territory_id"))
-        missing = wanted - existing
+        existing = through.objects.all()
+        if territory_ids is not None:
+            existing = existing.filter(from_territory_id__in={a for a, _b in wanted})
+        missing = wanted - set(existing.values_list("from_territory_id", "to_territory_id"))
         through.objects.bulk_create(
             [through(from_territory_id=a, to_territory_id=b) for a, b in sorted(missing)],
             batch_size=BATCH,

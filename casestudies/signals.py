@@ -35,6 +35,7 @@ from casestudies.models import (
     Territory,
     Theme,
 )
+from casestudies.reference import normalise_placements
 
 
 @receiver(sheets_changed)
@@ -203,42 +204,19 @@ post_migrate.connect(build_missing_indexes, dispatch_uid="build-missing-indexes"
 post_migrate.connect(forget_flushed_sheets, dispatch_uid="forget-flushed-sheets")
 
 
-# -- placements closed under containment (see reference.normalise_placements) ------------------
+# -- placements closed under containment: the rule is reference.normalise_placements ---------
 
 
 @receiver(post_save, sender=Territory)
 def place_in_itself(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    if instance.kind == "departement":
-        instance.departements.add(instance)
-    elif instance.kind == "region":
-        instance.regions.add(instance)
+    if not raw and instance.kind in ("departement", "region"):
+        normalise_placements([instance.pk])
 
 
 @receiver(m2m_changed, sender=Territory.departements.through)
-def departements_added(sender, instance, action, reverse, pk_set, **kwargs):
-    """A territory placed in a département is placed in that département's région too."""
-    if action != "post_add" or not pk_set:
-        return
-    regions = Territory.regions.through.objects
-    if reverse:  # departement.territories_in_departement.add(...)
-        region_ids = list(
-            regions.filter(from_territory=instance).values_list("to_territory", flat=True)
-        )
-        for territory in Territory.objects.filter(pk__in=pk_set):
-            territory.regions.add(*region_ids)
-    else:
-        region_ids = regions.filter(from_territory_id__in=pk_set).values_list(
-            "to_territory", flat=True
-        )
-        instance.regions.add(*region_ids)
-
-
 @receiver(m2m_changed, sender=Territory.regions.through)
-def departement_regions_added(sender, instance, action, reverse, pk_set, **kwargs):
-    """A région given to a département reaches the territories placed in that département."""
-    if action != "post_add" or reverse or not pk_set or instance.kind != "departement":
-        return
-    for territory in Territory.objects.filter(departements=instance).exclude(pk=instance.pk):
-        territory.regions.add(*pk_set)
+def placements_added(sender, instance, action, reverse, pk_set, **kwargs):
+    """A territory placed in a département is placed in its région too; a région given to a
+    département reaches the territories placed in it."""
+    if action == "post_add" and pk_set:
+        normalise_placements(pk_set if reverse else [instance.pk])

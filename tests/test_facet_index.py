@@ -237,3 +237,24 @@ def test_a_bulk_load_refreshes_each_sheet_once_at_the_end(db):
         assert not FacetEntry.objects.filter(case=case).exists()  # not yet
     assert FacetEntry.objects.filter(case=case, facet="territory").exists()
     assert_index_is_exact()
+
+
+def test_placements_are_closed_under_containment_whatever_the_order_of_edits(db):
+    """The rule of reference.normalise_placements, applied to what each edit touches."""
+    region = TerritoryFactory(name="Région d'essai", kind=TerritoryKind.REGION)
+    assert set(region.regions.all()) == {region}  # in itself
+    departement = TerritoryFactory(
+        name="Département d'essai", kind=TerritoryKind.DEPARTEMENT, insee_code="99"
+    )
+    assert set(departement.departements.all()) == {departement}
+    early = TerritoryFactory()
+    early.departements.add(departement)  # before the département has its région
+    departement.regions.add(region)  # the région reaches what is placed in the département
+    assert region in early.regions.all()
+    late = TerritoryFactory()
+    departement.territories_in_departement.add(late)  # from the other side
+    assert region in late.regions.all()
+    case = complete_case()
+    ParticipationFactory(case=case, territory=late)
+    assert FacetEntry.objects.filter(case=case, facet="region", value=region.slug).exists()
+    assert_index_is_exact()
