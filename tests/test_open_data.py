@@ -127,6 +127,17 @@ class TestExports:
         assert row["sources"] == "Rapport d'essai, l. 3–9; Rapport d'essai, l. 40–42"
         assert row["etat"] == "Active"
 
+    def test_json_export_rows_are_the_api_representation(self, client, catalogue):
+        """The export builds its rows without DRF; they stay exactly the API's."""
+        from casestudies.models import Organisation
+
+        participation = Participation.objects.filter(organisation__isnull=False).first()
+        Organisation.objects.filter(pk=participation.organisation_id).update(siren="130000000")
+        exported = json.loads(b"".join(client.get(JSON_EXPORT).streaming_content))["results"]
+        api = client.get(API_CASES, {"page_size": 100}).json()["results"]
+        assert exported == api
+        assert any(party["official_code"] == "130000000" for r in api for party in r["parties"])
+
     def test_drafts_are_absent_from_exports(self, client, catalogue):
         assert catalogue.draft.slug not in {r["slug"] for r in read_csv(client.get(CSV_EXPORT))}
         assert catalogue.draft.slug not in str(read_json(client.get(JSON_EXPORT)))
