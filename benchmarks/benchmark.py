@@ -95,7 +95,13 @@ class Benchmark:
         datasette=True,
         progress=print,
         pool_scale=1.0,
+        reuse=False,
+        pages=None,
     ):
+        """``reuse``: keep the synthetic catalogue already generated (same seed) instead of
+        generating it again; ``pages``: measure only these page types (and the floor)."""
+        self.reuse = reuse
+        self.pages = set(pages) if pages is not None else None
         self.sizes = sorted(sizes)
         self.pool_scale = pool_scale
         self.runs = runs
@@ -190,8 +196,11 @@ class Benchmark:
             report.datasette = {"error": f"{type(error).__name__} : {error}"}
 
     def run(self) -> dict:
-        self.progress("Effacement du catalogue synthétique précédent…")
-        SyntheticCatalogue.clear()
+        if self.reuse:
+            self.progress("Catalogue synthétique existant gardé (--reuse).")
+        else:
+            self.progress("Effacement du catalogue synthétique précédent…")
+            SyntheticCatalogue.clear()
         reports = []
         for size in self.sizes:
             SyntheticCatalogue.grow_to(
@@ -201,6 +210,8 @@ class Benchmark:
             editor = Editor(candidate_sheets(seed=self.seed + size))
             try:
                 for name, url in self.urls_for_size().items():
+                    if self.pages is not None and name not in self.pages and name != "floor":
+                        continue
                     self.progress(f"N={size} : {name}…")
                     report.measures[name] = self.measure(url, editor)
             finally:

@@ -20,9 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-datasette", action="store_true", help="Sans la comparaison avec Datasette."
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Garde le catalogue synthétique déjà généré (même graine) au lieu de le refaire.",
+        )
+        parser.add_argument(
+            "--pages", help="Types de page à mesurer, séparés par des virgules (« none » : aucun)."
+        )
         parser.add_argument("--output", default="bench-report.json")
 
-    def handle(self, *args, sizes, runs, seed, no_export, no_datasette, output, **options):
+    def handle(
+        self, *args, sizes, runs, seed, no_export, no_datasette, reuse, pages, output, **options
+    ):
         if "testserver" not in settings.ALLOWED_HOSTS and "localhost" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
         bench = benchmark.Benchmark(
@@ -31,6 +41,8 @@ class Command(BaseCommand):
             seed=seed,
             export=not no_export,
             datasette=not no_datasette,
+            reuse=reuse,
+            pages=None if pages is None else [p for p in pages.split(",") if p != "none"],
             progress=self.stdout.write,
         )
         result = bench.run()
