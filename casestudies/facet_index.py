@@ -54,6 +54,8 @@ SOURCES = {
         FROM casestudies_casestudy_cooperation_types cc
         JOIN casestudies_cooperationtype k ON k.id = cc.cooperationtype_id""",
     "status": "SELECT c.id AS case_id, c.cooperation_status AS value FROM casestudies_casestudy c",
+    # Every sheet: its counter is the number of published sheets.
+    "sheet": "SELECT c.id AS case_id, 'all' AS value FROM casestudies_casestudy c",
     # Not filters: the statistics' histogram of start years and theme (root) × instrument table.
     "year": """
         SELECT c.id AS case_id, CAST(c.start_year AS TEXT) AS value
@@ -186,6 +188,22 @@ def counts(cases, names) -> dict[str, dict[str, int]]:
     for facet, value, n in rows:
         result[facet][value] = n
     return result
+
+
+def counts_by_complement(base, selection, names) -> dict[str, dict[str, int]]:
+    """The same as ``counts(selection, names)`` when ``base`` is every published sheet and
+    ``selection`` most of it (a search for a common word): the counters minus the counts of
+    the few published sheets left out."""
+    left_out = counts(base.exclude(pk__in=selection.order_by().values("pk")), names)
+    result = {}
+    for name, by_value in published_counts(names).items():
+        remaining = {v: n - left_out[name].get(v, 0) for v, n in by_value.items()}
+        result[name] = {v: n for v, n in remaining.items() if n > 0}
+    return result
+
+
+def published_total() -> int:
+    return published_counts(["sheet"])["sheet"].get("all", 0)
 
 
 def published_counts(names) -> dict[str, dict[str, int]]:

@@ -58,7 +58,7 @@ def selection_without(filterset: CaseStudyFilterSet, facet_name: str):
 
 def facet_groups(filterset: CaseStudyFilterSet, result_count: int) -> list[FacetGroup]:
     selected = {name: set(filterset.selected(name)) for name in FACETS}
-    counts = filterset.counts([name for name in FACETS if not selected[name]])
+    counts = filterset.counts([name for name in FACETS if not selected[name]], result_count)
     for name, values in selected.items():
         if values:
             others = selection_without(filterset, name).exclude(FACETS[name].matching(list(values)))

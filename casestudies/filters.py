@@ -295,11 +295,15 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         """No search, year or facet value: the selection is the whole queryset."""
         return not any(value for name, value in self.cleaned.items() if name != "sort")
 
-    def counts(self, names) -> dict[str, dict[str, int]]:
-        """Sheets of the selection per value of each facet-index key of ``names`` (the
-        queryset is always the published sheets: unfiltered, the counters answer)."""
+    def counts(self, names, size: int | None = None) -> dict[str, dict[str, int]]:
+        """Sheets of the selection per value of each facet-index key of ``names``. The
+        queryset is always the published sheets: unfiltered, the counters answer; when the
+        selection (of ``size`` sheets, if known) holds most of them, the counters minus the
+        counts of the sheets left out."""
         if self.filters_nothing:
             return facet_index.published_counts(names)
+        if size is not None and size > facet_index.published_total() / 2:
+            return facet_index.counts_by_complement(self.queryset, self.qs, names)
         return facet_index.counts(self.qs, names)
 
     def selected(self, name) -> list[str]:

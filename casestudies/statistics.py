@@ -52,10 +52,11 @@ class SelectionCounts:
     pairs: dict[tuple[str, str], int]
 
 
-def count_selection(filterset) -> SelectionCounts:
+def count_selection(filterset, total: int | None = None) -> SelectionCounts:
     """Every count in one GROUP BY over the facet index (themes and kinds count as their
     filters select; pairs pair a root theme with an instrument); unfiltered, the counters."""
-    counts = filterset.counts(["theme", "instrument", "territory_kind", "year", "theme_instrument"])
+    names = ["theme", "instrument", "territory_kind", "year", "theme_instrument"]
+    counts = filterset.counts(names, total)
     return SelectionCounts(
         themes=counts["theme"],
         instruments=counts["instrument"],

@@ -258,3 +258,20 @@ def test_placements_are_closed_under_containment_whatever_the_order_of_edits(db)
     ParticipationFactory(case=case, territory=late)
     assert FacetEntry.objects.filter(case=case, facet="region", value=region.slug).exists()
     assert_index_is_exact()
+
+
+def test_a_search_holding_most_sheets_is_counted_from_the_counters(client, db):
+    """Counters minus the few sheets left out give the same counts as counting the results."""
+    for _ in range(4):
+        complete_case(summary="Une coopération exemplaire entre voisins.")
+    complete_case(summary="Un autre sujet.")
+    complete_case(draft=True, summary="Une coopération exemplaire en brouillon.")
+    params = {"q": "exemplaire"}
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(LIST, params)
+    assert response.context["paginator"].count == 4
+    assert any("casestudies_facetcount" in q["sql"] for q in context.captured_queries)
+    for group in response.context["facets"]:
+        for value in group.values:
+            shown = client.get(LIST, {**params, group.name: value.value})
+            assert value.count == shown.context["paginator"].count, (group.name, value.value)

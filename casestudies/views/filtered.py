@@ -17,11 +17,11 @@ class FilteredSelectionMixin:
             messages.warning(self.request, text)
         return filterset, filterset.qs.order_by()
 
-    def base_context(self, filterset, selected):
+    def base_context(self, filterset, total: int):
         return {
             "filterset": filterset,
             "chips": active_chips(filterset, self.request.GET),
-            "total": selected.count(),
+            "total": total,
             "list_url": list_url(self.request.GET),
             "query_string": self.request.GET.urlencode(),
         }

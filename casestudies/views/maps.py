@@ -19,7 +19,8 @@ class MapView(FilteredSelectionMixin, TemplateView):
             Territory.objects.departements().exclude(insee_code="").order_by("insee_code")
         )
         names = {d.insee_code: d.name for d in departements}
-        counts = filterset.counts(["departement"])["departement"]
+        total = selected.count()
+        counts = filterset.counts(["departement"], total)["departement"]
         outlines = france_map()
         shown = {o.code for o in outlines.outlines} if outlines else set()
         classes, legend = shade_classes({code: counts.get(code, 0) for code in shown})
@@ -35,7 +36,7 @@ class MapView(FilteredSelectionMixin, TemplateView):
             }
             for code in names
         ]
-        context.update(self.base_context(filterset, selected))
+        context.update(self.base_context(filterset, total))
         context.update(
             france_map=outlines,
             outlines=[

@@ -10,9 +10,9 @@ from casestudies.views.filtered import FilteredSelectionMixin
 
 
 class StatisticsMixin(FilteredSelectionMixin):
-    def charts(self, filterset):
+    def charts(self, filterset, total):
         """The charts of the selection, from one set of counts."""
-        return statistics_charts(count_selection(filterset), self.request.GET)
+        return statistics_charts(count_selection(filterset, total), self.request.GET)
 
 
 class StatisticsView(StatisticsMixin, TemplateView):
@@ -21,8 +21,9 @@ class StatisticsView(StatisticsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, selected = self.selection()
-        context.update(self.base_context(filterset, selected))
-        context["charts"] = self.charts(filterset)
+        total = selected.count()
+        context.update(self.base_context(filterset, total))
+        context["charts"] = self.charts(filterset, total)
         return context
 
 
@@ -33,5 +34,6 @@ class StatisticsCsvView(StatisticsMixin, View):
         if chart not in CHART_SLUGS:
             raise Http404(_("Ce graphique n'existe pas."))
         # Warnings about ignored filters belong to a page: a file cannot show them.
-        filterset, _selected = self.selection(report=False)
-        return csv_response(next(c for c in self.charts(filterset) if c.slug == chart))
+        filterset, selected = self.selection(report=False)
+        charts = self.charts(filterset, selected.count())
+        return csv_response(next(c for c in charts if c.slug == chart))
