@@ -96,8 +96,15 @@ def party_changed(sender, instance, created, raw=False, **kwargs):
     """A rename or a new kind reaches the search text and facets of the party's sheets."""
     if created or raw:
         return
-    field = "territory" if sender is Territory else "organisation"
-    indexing.schedule_refresh(cases_of_parties(**{field: instance}))
+    if sender is Organisation:
+        indexing.schedule_refresh(cases_of_parties(organisation=instance))
+        return
+    # A région or a département is also a facet value of the sheets of what is placed in it.
+    placed = Q(territory=instance) | Q(territory__departements=instance)
+    placed |= Q(territory__regions=instance)
+    indexing.schedule_refresh(
+        Participation.objects.filter(placed).values_list("case_id", flat=True).distinct()
+    )
 
 
 @receiver(m2m_changed, sender=Territory.departements.through)

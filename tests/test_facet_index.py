@@ -275,3 +275,17 @@ def test_a_search_holding_most_sheets_is_counted_from_the_counters(client, db):
         for value in group.values:
             shown = client.get(LIST, {**params, group.name: value.value})
             assert value.count == shown.context["paginator"].count, (group.name, value.value)
+
+
+def test_renaming_a_region_renames_the_facet_value_of_the_sheets_placed_in_it(client, db, region):
+    occitanie, gers = region
+    case = complete_case()
+    case.participations.filter(territory__isnull=False).first().territory.departements.add(gers)
+    occitanie.slug = "occitanie-renommee"
+    occitanie.save()
+    gers.insee_code = "32"
+    gers.save()
+    assert FacetEntry.objects.filter(case=case, facet="region", value="occitanie-renommee").exists()
+    assert_index_is_exact()
+    listed = client.get(LIST, {"region": "occitanie-renommee"}).context["paginator"].count
+    assert listed == 1
