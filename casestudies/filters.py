@@ -302,8 +302,10 @@ class CaseStudyFilterSet(django_filters.FilterSet):
         counts of the sheets left out."""
         if self.filters_nothing:
             return facet_index.published_counts(names)
-        if size is not None and size > facet_index.published_total() / 2:
-            return facet_index.counts_by_complement(self.queryset, self.qs, names)
+        if size is not None:
+            whole = facet_index.published_counts([*names, "sheet"])
+            if size > whole.pop("sheet").get("all", 0) / 2:
+                return facet_index.counts_by_complement(self.queryset, self.qs, whole)
         return facet_index.counts(self.qs, names)
 
     def selected(self, name) -> list[str]:

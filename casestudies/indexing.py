@@ -6,7 +6,8 @@ content loader), ``schedule_refresh(ids)`` rewrites, for those sheets:
 - their search columns and full-text rows (``search_index``);
 - their facet rows and the published counters (``facet_index``): a text fix changes neither;
 - the « fiches proches » of those sheets and of the sheets whose list they enter or leave
-  (``similarity``).
+  (``similarity``);
+- their ``derived_token``, the key of their card's cached HTML.
 
 It runs in the transaction of the change (a rollback undoes it too), except inside
 ``deferred_refresh()``, which collects the sheets of a bulk load and refreshes each once at
@@ -15,6 +16,7 @@ the end.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -34,6 +36,7 @@ def refresh(case_ids) -> None:
         return
     search_index.refresh(ids)
     similarity.refresh(facet_index.refresh(ids))
+    CaseStudy.objects.filter(pk__in=ids).update(derived_token=secrets.randbits(62) + 1)
     CatalogueGeneration.bump()
 
 

@@ -126,3 +126,27 @@ def test_api_pages_and_counts_follow_the_catalogue(client):
     CaseStudy.objects.filter(pk=first.pk).unpublish()
     response = client.get(api, {"page_size": 1, "page": 1}).json()
     assert response["count"] == 1 and response["results"][0]["slug"] == second.slug
+
+
+def test_a_cached_card_follows_what_it_shows(client):
+    """A card's HTML is cached under the sheet's derived token, renewed by any change the
+    card shows: the sheet's own fields, an instrument renamed, a party's new kind."""
+    case = complete_case()
+    instrument = case.instrument_uses.get().instrument
+    instrument.name = "Contrat d'avant"
+    instrument.save()
+    assert "Contrat d&#x27;avant" in client.get(LIST).text
+    instrument.name = "Contrat renommé"
+    instrument.save()
+    page = client.get(LIST).text
+    assert "Contrat renommé" in page and "Contrat d&#x27;avant" not in page
+    territory = case.participations.filter(territory__isnull=False).get().territory
+    territory.kind = "petr"
+    territory.save()
+    assert "PETR (pôle d&#x27;équilibre territorial et rural)" in client.get(LIST).text
+    CaseStudy.objects.filter(pk=case.pk).update(title="Titre changé sans signal")
+    heading = ">Titre changé sans signal</a></h3>"
+    assert heading not in client.get(LIST).text  # the card was cached: only a save renews it
+    case.refresh_from_db()
+    case.save()
+    assert heading in client.get(LIST).text

@@ -211,6 +211,9 @@ class CaseStudy(models.Model):
     search_title = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # Renewed (a random token) whenever the sheet or anything it shows changes
+    # (indexing.refresh): the key of its card's cached HTML.
+    derived_token = models.BigIntegerField(default=0, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()
 
@@ -240,7 +243,9 @@ class CaseStudy(models.Model):
         indexes = [
             models.Index(
                 fields=["publication_status", "-published_at", "-id"], name="case_latest_published"
-            )
+            ),
+            # « Titre (A → Z) » without sorting the whole catalogue.
+            models.Index(fields=["publication_status", "title", "id"], name="case_title_order"),
         ]
         permissions = [("publish_casestudy", _("Peut publier et dépublier les fiches"))]
 

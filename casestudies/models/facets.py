@@ -17,8 +17,13 @@ from django.db import models
 
 
 class FacetEntry(models.Model):
+    # No index of its own: the unique (case, facet, value) index serves every lookup by sheet,
+    # without reading the table.
     case = models.ForeignKey(
-        "casestudies.CaseStudy", on_delete=models.CASCADE, related_name="facet_entries"
+        "casestudies.CaseStudy",
+        on_delete=models.CASCADE,
+        related_name="facet_entries",
+        db_index=False,
     )
     facet = models.CharField(max_length=30)
     value = models.CharField(max_length=200)
