@@ -19,7 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from casestudies import facet_index
+from casestudies import facet_index, search
 from casestudies.models import (
     CaseStudy,
     CooperationStatus,
@@ -252,7 +252,9 @@ class CaseStudyFilterSet(django_filters.FilterSet):
 
     # -- filtering ----------------------------------------------------------------------------
     def filter_search(self, queryset, name, value: str):
-        return queryset.search(value)
+        # search.search(), not a QuerySet verb: search reads the models, which then cannot
+        # import it back without a function-local import.
+        return search.search(queryset, value)
 
     def filter_nothing(self, queryset, name, value: str):
         return queryset  # ordering is applied last, in filter_queryset

@@ -16,6 +16,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from casestudies.models import SourceDocument
+
 # A parenthesis that cites at least one source document: « (source 003, l.12–14) ».
 MARKER = re.compile(r"\s?\(([^()]*?\bsource\s+\d{3}\s*,\s*l\.[^()]*)\)")
 SOURCE_CODE = re.compile(r"\bsource\s+(\d{3})\b")
@@ -70,8 +72,6 @@ class PageNotes:
 
     @classmethod
     def for_page(cls, citations=()):
-        from casestudies.models import SourceDocument
-
         return cls({s.reference: s for s in SourceDocument.objects.all()}, list(citations))
 
     def mark(self, text: str) -> str:

@@ -133,7 +133,7 @@ def sheets(db):
 
 def found(text, queryset=None):
     queryset = CaseStudy.objects.published() if queryset is None else queryset
-    return set(queryset.search(text).values_list("slug", flat=True))
+    return set(search.search(queryset, text).values_list("slug", flat=True))
 
 
 def slugs(*cases):
@@ -225,7 +225,7 @@ class TestHostileSyntax:
             suppress_health_check=list(HealthCheck),
         )
         def run(text):
-            cases = list(published.search(text).order_by("-rank", "pk")[:5])
+            cases = list(search.search(published, text).order_by("-rank", "pk")[:5])
             for case in cases:
                 search.highlight(case, text)
             search.suggestion(text, published)

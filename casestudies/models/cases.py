@@ -55,12 +55,6 @@ class CaseStudyQuerySet(models.QuerySet):
             Exists(Participation.objects.filter(case=OuterRef("pk"), territory=territory))
         )
 
-    def search(self, text: str):
-        """Sheets matching ``text`` (French, accent-insensitive), annotated with ``rank``."""
-        from casestudies import search
-
-        return search.search(self, text)
-
     def for_cards(self):
         """What a sheet's card shows (parties with their kinds and régions, instruments,
         themes), in a fixed number of queries."""
