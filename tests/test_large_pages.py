@@ -71,3 +71,40 @@ def test_cached_instrument_and_theme_lists_follow_publication(client):
     assert "Entente de test</a> — 0 fiche" in client.get("/outils/").text
     assert "Thème test</a> — 0 fiche" in client.get("/thematiques/").text
     assert "Fiche suivie" not in client.get(instrument.get_absolute_url()).text
+
+
+def test_lesson_pages_keep_the_order_across_categories_kinds_and_sheets(client, monkeypatch):
+    """Pages are read group by group (category, kind): crossing a group's end on a page keeps
+    the order by category number, kind, sheet title and position, without gap or repeat."""
+    from casestudies.models import LessonCategory, LessonKind
+    from casestudies.views.lessons import LessonListView
+
+    monkeypatch.setattr(LessonListView, "paginate_by", 3)
+    first, second = (
+        LessonCategory.objects.order_by("number")[1],
+        LessonCategory.objects.order_by("number")[0],
+    )
+    zebra, abeille = CaseStudyFactory(title="Zèbre"), CaseStudyFactory(title="Abeille")
+    draft = CaseStudyFactory(title="Brouillon", draft=True)
+    expected = []
+    for category in (second, first):  # created out of order
+        for kind in (LessonKind.OBSTACLE, LessonKind.SUCCESS):
+            for case in (zebra, abeille, draft):
+                for position in (2, 1):
+                    text = f"{category.number}-{kind}-{case.title}-{position}"
+                    LessonFactory(
+                        case=case, category=category, kind=kind, position=position, text=text
+                    )
+    for category in sorted((first, second), key=lambda c: c.number):
+        for kind in sorted([LessonKind.OBSTACLE, LessonKind.SUCCESS]):
+            for title in ("Abeille", "Zèbre"):
+                expected += [f"{category.number}-{kind}-{title}-{p}" for p in (1, 2)]
+    shown, number = [], 1
+    while True:
+        response = client.get("/enseignements/", {"page": number})
+        if response.status_code == 404:
+            break
+        shown += [lesson.text for lesson in response.context["lessons"]]
+        number += 1
+    assert shown == expected
+    assert response.status_code == 404 and number == 7  # 16 lessons, 3 a page
