@@ -21,15 +21,24 @@ _request = threading.local()
 
 
 def start_request(**kwargs) -> None:
-    _request.active, _request.generation = True, None
+    _request.active, _request.generation, _request.release = True, None, None
 
 
 def end_request(**kwargs) -> None:
-    _request.active, _request.generation = False, None
+    _request.active, _request.generation, _request.release = False, None, None
 
 
 request_started.connect(start_request, dispatch_uid="generation-request-started")
 request_finished.connect(end_request, dispatch_uid="generation-request-finished")
+
+
+def current_release() -> int:
+    """The release token, read once per request (cards and the facet panel use it)."""
+    if not getattr(_request, "active", False):
+        return CatalogueGeneration.current_release()
+    if getattr(_request, "release", None) is None:
+        _request.release = CatalogueGeneration.current_release()
+    return _request.release
 
 
 def current_generation() -> int:

@@ -491,7 +491,7 @@ class ContentLoader:
             if unknown:
                 raise ContentError(f"{filename} : sections inconnues {sorted(unknown)}.")
         entries = {section.name: self.merged_entries(section, documents) for section in SECTIONS}
-        with indexing.deferred_refresh(), transaction.atomic():
+        with transaction.atomic(), indexing.deferred_refresh():
             stored = {(row.section, row.slug): row.data for row in LoadedContent.objects.all()}
             records = {}
             for section in SECTIONS:  # fields first: every record exists before any link

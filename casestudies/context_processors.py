@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from casestudies.caching import current_release
 from casestudies.selection import Selection, selected_slugs
 
 # The main navigation, in order: (URL name, label).
@@ -89,4 +90,7 @@ def navigation(request):
         "publisher": publisher(),
         # Read from the session only by the pages that show it (list, sheet).
         "comparison": SimpleLazyObject(lambda: Selection(selected_slugs(request))),
+        # Part of the key of cached HTML (cards, facet panel), renewed by each deployment's
+        # migrate: the templates and translations of a release are never served by another.
+        "cache_release": SimpleLazyObject(lambda: str(current_release())),
     }

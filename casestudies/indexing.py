@@ -21,37 +21,50 @@ import threading
 from contextlib import contextmanager
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 
 from casestudies import facet_index, search_index, similarity
 from casestudies.models import CaseStudy, CatalogueGeneration, SimilarCase
 
 _state = threading.local()
+INDEXING_LOCK = 16_2026  # the key of the advisory lock (any constant of this application)
 
 
 def refresh(case_ids) -> None:
-    deleting = getattr(_state, "deleting", set())
-    ids = sorted({pk for pk in case_ids if pk is not None and pk not in deleting})
+    ids = sorted({pk for pk in case_ids if pk is not None})
     if not ids:
         return
-    search_index.refresh(ids)
-    similarity.refresh(facet_index.refresh(ids))
-    CaseStudy.objects.filter(pk__in=ids).update(derived_token=secrets.randbits(62) + 1)
-    CatalogueGeneration.bump()
+    with transaction.atomic():  # (in the caller's transaction when there is one)
+        # Transactions that re-index take turns until they end (PostgreSQL: a transaction-level
+        # advisory lock): each reads what the other wrote, counters never move twice, and the
+        # words, counters and lists they share are never locked in opposite orders.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEXING_LOCK])
+        sheets = CaseStudy.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(sheets.values_list("pk", flat=True))
+        search_index.refresh(ids)
+        similarity.refresh(facet_index.refresh(ids))
+        CaseStudy.objects.filter(pk__in=ids).update(derived_token=secrets.randbits(62) + 1)
+        CatalogueGeneration.bump()
 
 
 def before_delete(case) -> None:
-    """A sheet about to be deleted: its facet rows and counters go now, and the sheets whose
-    list showed it are noted (the cascade removes those rows)."""
-    _state.deleting = getattr(_state, "deleting", set()) | {case.pk}
+    """A sheet about to be deleted: its facet rows leave the counters now (the cascade would
+    drop them silently), and the sheets whose list showed it are noted."""
     facet_index.forget([case.pk])
     case._listing = list(SimilarCase.objects.filter(other=case).values_list("case_id", flat=True))
 
 
-def after_delete(case) -> None:
-    _state.deleting = getattr(_state, "deleting", set()) - {case.pk}
-    search_index.refresh([case.pk])  # (its full-text row leaves SQLite's index)
-    similarity.store(set(getattr(case, "_listing", [])) - {case.pk})
+def after_delete(case, pk) -> None:
+    """Once the sheet is gone: its facet rows leave the counters (its children's signals may
+    have indexed it again during the cascade), its lists go, the lists that showed it are
+    recomputed."""
+    facet_index.forget([pk])
+    SimilarCase.objects.filter(Q(case_id=pk) | Q(other_id=pk)).delete()
+    search_index.refresh([pk])  # (its full-text row leaves SQLite's index)
+    similarity.store(set(getattr(case, "_listing", [])) - {pk})
     CatalogueGeneration.bump()
 
 
@@ -91,4 +104,5 @@ def rebuild() -> None:
     search_index.refresh(ids)
     facet_index.rebuild()
     similarity.refresh_all()
+    CaseStudy.objects.update(derived_token=secrets.randbits(62) + 1)
     CatalogueGeneration.bump()

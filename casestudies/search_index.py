@@ -15,12 +15,14 @@ from casestudies.models.cases import SECTION_FIELDS
 from casestudies.search import FTS_CONFIG, FTS_TABLE, is_postgresql
 from casestudies.text import compounds_split, fold
 
-# Adds the words of some sheets' folded text to the vocabulary (PostgreSQL).
+# Adds the words of some sheets' folded text to the vocabulary (PostgreSQL). In alphabetical
+# order: two transactions adding the same new words lock them in the same order (no deadlock).
 VOCABULARY_SQL = """
     INSERT INTO casestudies_searchword (word)
     SELECT DISTINCT token FROM casestudies_casestudy,
         regexp_split_to_table(search_text, '[^a-z]+') AS token
     WHERE length(token) BETWEEN 4 AND 40 AND ({where})
+    ORDER BY token
     ON CONFLICT (word) DO NOTHING
 """
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
+    post_init,
     post_migrate,
     post_save,
     pre_delete,
@@ -60,8 +61,8 @@ def case_deleting(sender, instance, **kwargs):
 
 
 @receiver(post_delete, sender=CaseStudy)
-def case_deleted(sender, instance, **kwargs):
-    indexing.after_delete(instance)
+def case_deleted(sender, instance, origin=None, **kwargs):
+    indexing.after_delete(instance, instance.pk)
 
 
 @receiver(post_save, sender=Participation)
@@ -72,18 +73,35 @@ def case_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Citation)
 def case_child_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        indexing.schedule_refresh([instance.case_id])
+        # A line moved to another sheet leaves the first one too.
+        indexing.schedule_refresh({instance.case_id, getattr(instance, "_loaded_case_id", None)})
+        instance._loaded_case_id = instance.case_id
+
+
+@receiver(post_init, sender=Participation)
+@receiver(post_init, sender=InstrumentUse)
+@receiver(post_init, sender=Citation)
+def remember_case(sender, instance, **kwargs):
+    instance._loaded_case_id = instance.case_id
 
 
 @receiver(m2m_changed, sender=CaseStudy.themes.through)
 @receiver(m2m_changed, sender=CaseStudy.cooperation_types.through)
 def case_vocabulary_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_") or getattr(instance, "_loaded_raw", False):
+    if getattr(instance, "_loaded_raw", False):
         return  # (a sheet being deserialised by loaddata sets its themes: see case_saved)
+    if action == "pre_clear" and reverse:  # theme.cases.clear(): note them while they are there
+        instance._cleared_ids = list(instance.cases.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
     if reverse:  # theme.cases.add(...)
-        indexing.schedule_refresh(pk_set or instance.cases.values_list("pk", flat=True))
+        indexing.schedule_refresh(pk_set or getattr(instance, "_cleared_ids", []))
     else:
         indexing.schedule_refresh([instance.pk])
+
+
+def placed(through) -> str:
+    return "departements" if through is Territory.departements.through else "regions"
 
 
 def cases_of_parties(**lookups):
@@ -110,11 +128,15 @@ def party_changed(sender, instance, created, raw=False, **kwargs):
 @receiver(m2m_changed, sender=Territory.departements.through)
 @receiver(m2m_changed, sender=Territory.regions.through)
 def placements_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:  # region.territories_in_region.clear()
+        instance._cleared_ids = list(cases_of_parties(**{f"territory__{placed(sender)}": instance}))
     if not action.startswith("post_"):
         return
     if reverse:  # departement.territories_in_departement.add(...): pk_set are the territories
-        territories = pk_set if pk_set is not None else []
-        indexing.schedule_refresh(cases_of_parties(territory_id__in=territories))
+        if pk_set is None:
+            indexing.schedule_refresh(getattr(instance, "_cleared_ids", []))
+        else:
+            indexing.schedule_refresh(cases_of_parties(territory_id__in=pk_set))
     else:
         indexing.schedule_refresh(cases_of_parties(territory=instance))
 
@@ -152,14 +174,24 @@ def source_renamed(sender, instance, created, raw=False, **kwargs):
 
 @receiver(pre_delete, sender=Theme)
 @receiver(pre_delete, sender=CooperationType)
+@receiver(pre_delete, sender=Territory)
 def vocabulary_deleting(sender, instance, **kwargs):
-    """Deleting a theme or type removes its links without m2m signal: note its sheets…"""
-    cases = cases_of_theme(instance) if sender is Theme else instance.cases.values_list("pk")
-    instance._sheet_ids = [row[0] if isinstance(row, tuple) else row for row in cases]
+    """Deleting a theme, a type or a département or région (which others are placed in)
+    removes links without m2m signal: note the sheets concerned…"""
+    if sender is Theme:
+        cases = cases_of_theme(instance)
+    elif sender is CooperationType:
+        cases = instance.cases.values_list("pk", flat=True)
+    else:
+        cases = Participation.objects.filter(
+            Q(territory__departements=instance) | Q(territory__regions=instance)
+        ).values_list("case_id", flat=True)
+    instance._sheet_ids = list(cases)
 
 
 @receiver(post_delete, sender=Theme)
 @receiver(post_delete, sender=CooperationType)
+@receiver(post_delete, sender=Territory)
 def vocabulary_deleted(sender, instance, **kwargs):
     """… and refresh them once the links are gone, in the same transaction."""
     indexing.schedule_refresh(getattr(instance, "_sheet_ids", []))
@@ -180,7 +212,7 @@ def renew_cached_pages(sender, **kwargs):
         return
     connection = connections[kwargs.get("using", DEFAULT_DB_ALIAS)]
     if CatalogueGeneration._meta.db_table in connection.introspection.table_names():
-        CatalogueGeneration.bump()  # (absent after « migrate casestudies zero »)
+        CatalogueGeneration.renew_release()  # (absent after « migrate casestudies zero »)
 
 
 def forget_flushed_sheets(sender, **kwargs):

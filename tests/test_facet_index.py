@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from casestudies import facet_index, indexing, similarity
@@ -295,7 +296,7 @@ def test_renaming_a_region_renames_the_facet_value_of_the_sheets_placed_in_it(cl
     connection.vendor != "postgresql",
     reason="two real transactions at once need PostgreSQL (SQLite serialises writers)",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_editors_saving_at_once_keep_the_counters_exact():
     """Two transactions changing sheets that share their values (the same counters) at the same
     moment: neither deadlocks nor loses an increment (counters are locked in a fixed order)."""
@@ -327,4 +328,54 @@ def test_two_editors_saving_at_once_keep_the_counters_exact():
         thread.join()
     assert errors == []
     assert FacetCount.objects.get(facet="theme", value="theme-partage").sheets == 2
+    assert_index_is_exact()
+
+
+def test_clearing_moving_and_deleting_keep_the_index_exact(db, region):
+    """Paths without a per-row signal: clearing a relation from the other side, a line moved
+    to another sheet, a département deleted with what is placed in it."""
+    occitanie, gers = region
+    theme = ThemeFactory()
+    first, second = complete_case(), complete_case()
+    first.themes.add(theme)
+    party = first.participations.filter(territory__isnull=False).first()
+    party.territory.departements.add(gers)
+    assert_index_is_exact()
+    theme.cases.clear()
+    assert_index_is_exact()
+    occitanie.territories_in_region.clear()
+    assert not FacetEntry.objects.filter(facet="region", value="occitanie", case=first).exists()
+    assert_index_is_exact()
+    party.case = second
+    party.save()
+    assert_index_is_exact()
+    gers.delete()
+    assert not FacetEntry.objects.filter(facet="departement", value="32").exists()
+    assert_index_is_exact()
+
+
+def test_a_failed_deletion_does_not_stop_the_sheet_being_indexed(db):
+    """A deletion that fails half-way (after the pre_delete signals) leaves the sheet indexed
+    and indexable, and a deletion through the cascade leaves no row behind."""
+    from django.db import transaction
+    from django.db.models.signals import pre_delete
+
+    def refuse(sender, instance, **kwargs):
+        raise RuntimeError("refusé")
+
+    case = complete_case()
+    pk = case.pk
+    pre_delete.connect(refuse, sender=CaseStudy, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            case.delete()
+    finally:
+        pre_delete.disconnect(dispatch_uid="test-refuse", sender=CaseStudy)
+    case = CaseStudy.objects.get(pk=pk)
+    case.themes.add(ThemeFactory(slug="ajoute-apres"))
+    assert FacetEntry.objects.filter(case=case, facet="theme", value="ajoute-apres").exists()
+    assert_index_is_exact()
+    case.delete()
+    assert not FacetEntry.objects.filter(case_id=pk).exists()
+    assert not SimilarCase.objects.filter(Q(case_id=pk) | Q(other_id=pk)).exists()
     assert_index_is_exact()

@@ -25,8 +25,9 @@ def test_facet_counts_follow_every_change(client, django_assert_num_queries):
     slug = case.themes.get().slug
     assert theme_count(client, slug) == 1
     # The list's queries: the filters' vocabularies (6), the count, the counters of every facet
-    # (1), the page of sheets and its relations (4), the visitor's session (1).
-    with django_assert_num_queries(13):
+    # (1), the page of sheets and its relations (4), the visitor's session (1), the release
+    # (1: the key of the cached cards and facet panel).
+    with django_assert_num_queries(14):
         client.get(LIST)
 
     other = complete_case()
@@ -40,7 +41,7 @@ def test_facet_counts_follow_every_change(client, django_assert_num_queries):
 def test_a_tracking_parameter_changes_nothing(client, django_assert_num_queries):
     complete_case()
     first = client.get(LIST, {"sort": "titre"})
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         again = client.get(LIST, {"sort": "titre", "utm_source": "lettre"})  # unused parameter
     assert listed_cases(again) == listed_cases(first)
     assert again.context["paginator"].count == 1

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -208,8 +209,9 @@ class CaseStudyAdmin(VersionAdmin):
         return workflow.can_publish(request.user)
 
     def changeform_view(self, request, *args, **kwargs):
-        # The sheet and its inlines are saved one by one: re-index the sheet once.
-        with indexing.deferred_refresh():
+        # The sheet and its inlines are saved one by one: re-index the sheet once, in the same
+        # transaction (a failure after the save must not leave its indexes behind).
+        with transaction.atomic(), indexing.deferred_refresh():
             return super().changeform_view(request, *args, **kwargs)
 
     def apply_bulk(self, request, queryset, verb: str, comment: str) -> int:

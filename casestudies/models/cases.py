@@ -1,5 +1,7 @@
 """The case sheet ("fiche") and what hangs off it: parties, instruments, citations, lessons."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
@@ -35,6 +37,11 @@ SECTION_FIELDS = (
     "bibliography",
     "editorial_note",
 )
+
+
+def new_token() -> int:
+    """A random key part: never the key of another sheet's cached card after ids are reused."""
+    return secrets.randbits(62) + 1
 
 
 def year_range_check(field: str, name: str):
@@ -207,7 +214,7 @@ class CaseStudy(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # Renewed (a random token) whenever the sheet or anything it shows changes
     # (indexing.refresh): the key of its card's cached HTML.
-    derived_token = models.BigIntegerField(default=0, editable=False)
+    derived_token = models.BigIntegerField(default=new_token, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()
 

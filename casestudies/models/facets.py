@@ -26,7 +26,8 @@ class FacetEntry(models.Model):
         db_index=False,
     )
     facet = models.CharField(max_length=30)
-    value = models.CharField(max_length=200)
+    # Up to two slugs of 200 characters (« root theme|instrument »).
+    value = models.CharField(max_length=401)
     published = models.BooleanField()
 
     class Meta:
@@ -45,7 +46,7 @@ class FacetEntry(models.Model):
 
 class FacetCount(models.Model):
     facet = models.CharField(max_length=30)
-    value = models.CharField(max_length=200)
+    value = models.CharField(max_length=401)
     sheets = models.IntegerField(default=0)
 
     class Meta:

@@ -13,6 +13,8 @@ from django.db import connection, models
 
 class CatalogueGeneration(models.Model):
     value = models.PositiveBigIntegerField(default=0)
+    # Renewed by each deployment's migrate only: part of the key of cached HTML.
+    release = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "génération du catalogue"
@@ -27,6 +29,19 @@ class CatalogueGeneration(models.Model):
             cursor.execute(f"SELECT value FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
         return row[0] if row else 0
+
+    @classmethod
+    def current_release(cls) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT release FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    @classmethod
+    def renew_release(cls) -> None:
+        token = secrets.randbits(62) + 1
+        if not cls.objects.filter(pk=1).update(release=token, value=token):
+            cls.objects.get_or_create(pk=1, defaults={"release": token, "value": token})
 
     @classmethod
     def bump(cls) -> None:
