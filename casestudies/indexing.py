@@ -50,6 +50,18 @@ def refresh(case_ids) -> None:
         CatalogueGeneration.bump()
 
 
+RELIST_LIMIT = 200
+
+
+def relist(case_ids) -> None:
+    """A partner, instrument or theme renamed: the « fiches proches » of its sheets name it
+    (the lists that do are those of the sheets that have it). Up to ``RELIST_LIMIT`` sheets at
+    once; beyond, the nightly ``refresh_similar`` renames it."""
+    ids = list(case_ids[: RELIST_LIMIT + 1]) if hasattr(case_ids, "query") else list(case_ids)
+    if 0 < len(ids) <= RELIST_LIMIT:
+        similarity.store(set(ids))
+
+
 def before_delete(case) -> None:
     """A sheet about to be deleted: its facet rows leave the counters now (the cascade would
     drop them silently), and the sheets whose list showed it are noted."""

@@ -116,7 +116,9 @@ def party_changed(sender, instance, created, raw=False, **kwargs):
         return
     if sender is Organisation:
         indexing.schedule_refresh(cases_of_parties(organisation=instance))
+        indexing.relist(cases_of_parties(organisation=instance))
         return
+    indexing.relist(cases_of_parties(territory=instance))
     # A région or a département is also a facet value of the sheets of what is placed in it.
     placed = Q(territory=instance) | Q(territory__departements=instance)
     placed |= Q(territory__regions=instance)
@@ -145,6 +147,7 @@ def placements_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def instrument_renamed(sender, instance, created, raw=False, **kwargs):
     if not (created or raw):
         indexing.schedule_refresh(instance.uses.values_list("case_id", flat=True))
+        indexing.relist(instance.uses.values_list("case_id", flat=True))
 
 
 def cases_of_theme(theme):
@@ -158,6 +161,7 @@ def cases_of_theme(theme):
 def theme_changed(sender, instance, created, raw=False, **kwargs):
     if not (created or raw):
         indexing.schedule_refresh(cases_of_theme(instance))
+        indexing.relist(cases_of_theme(instance))
 
 
 @receiver(post_save, sender=CooperationType)

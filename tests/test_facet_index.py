@@ -379,3 +379,14 @@ def test_a_failed_deletion_does_not_stop_the_sheet_being_indexed(db):
     assert not FacetEntry.objects.filter(case_id=pk).exists()
     assert not SimilarCase.objects.filter(Q(case_id=pk) | Q(other_id=pk)).exists()
     assert_index_is_exact()
+
+
+def test_a_renamed_partner_is_renamed_in_the_similar_sheets(db):
+    metropole = TerritoryFactory(name="Ancien nom", kind=TerritoryKind.METROPOLE)
+    first, second = complete_case(), complete_case()
+    for case in (first, second):
+        ParticipationFactory(case=case, territory=metropole)
+    assert similarity.similar_cases(first)[0].reasons[0] == "1 partenaire en commun : Ancien nom"
+    metropole.name = "Nouveau nom"
+    metropole.save()
+    assert similarity.similar_cases(first)[0].reasons[0] == "1 partenaire en commun : Nouveau nom"
