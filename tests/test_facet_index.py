@@ -292,45 +292,6 @@ def test_renaming_a_region_renames_the_facet_value_of_the_sheets_placed_in_it(cl
     assert listed == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="two real transactions at once need PostgreSQL (SQLite serialises writers)",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_editors_saving_at_once_keep_the_counters_exact():
-    """Two transactions changing sheets that share their values (the same counters) at the same
-    moment: neither deadlocks nor loses an increment (counters are locked in a fixed order)."""
-    import threading
-
-    from django.db import connections, transaction
-
-    shared = ThemeFactory(name="Thème partagé", slug="theme-partage")
-    cases = [complete_case(), complete_case()]
-    extra = [ThemeFactory(), ThemeFactory()]
-    errors, barrier = [], threading.Barrier(2)
-
-    def edit(case, theme):
-        try:
-            with transaction.atomic():
-                barrier.wait(timeout=10)
-                case.themes.add(shared, theme)
-                CaseStudy.objects.filter(pk=case.pk).unpublish()
-                CaseStudy.objects.filter(pk=case.pk).publish()
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=edit, args=pair) for pair in zip(cases, extra, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert FacetCount.objects.get(facet="theme", value="theme-partage").sheets == 2
-    assert_index_is_exact()
-
-
 def test_clearing_moving_and_deleting_keep_the_index_exact(db, region):
     """Paths without a per-row signal: clearing a relation from the other side, a line moved
     to another sheet, a département deleted with what is placed in it."""
