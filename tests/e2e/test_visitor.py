@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from casestudies import search
 from casestudies.models import CaseStudy
 
 SEARCH = "réciprocité"
@@ -65,8 +66,7 @@ def test_visitor_searches_filters_reads_compares_and_exports(new_page, journey, 
     count = cards.count()
     assert count >= 2, "il faut au moins deux fiches pour la suite du parcours"
     expected = (
-        CaseStudy.objects.published()
-        .search(SEARCH)
+        search.search(CaseStudy.objects.published(), SEARCH)
         .filter(themes__slug=THEME[1], instruments__slug=INSTRUMENT[1])
         .distinct()
     )
