@@ -46,6 +46,26 @@ class ChoiceLabels:
         self.organisation_kind = labels(OrganisationKind)
 
 
+# The lines of each list of a sheet, for the correlated subqueries of both exports.
+CASE_ID = "casestudies_casestudy.id"
+PARTIES_FROM = f"""FROM casestudies_participation p
+        LEFT JOIN casestudies_territory t ON t.id = p.territory_id
+        LEFT JOIN casestudies_organisation o ON o.id = p.organisation_id
+        WHERE p.case_id = {CASE_ID}"""
+INSTRUMENTS_FROM = f"""FROM casestudies_instrumentuse u
+        JOIN casestudies_instrument i ON i.id = u.instrument_id
+        WHERE u.case_id = {CASE_ID}"""
+THEMES_FROM = f"""FROM casestudies_casestudy_themes ct
+        JOIN casestudies_theme th ON th.id = ct.theme_id
+        WHERE ct.casestudy_id = {CASE_ID}"""
+TYPES_FROM = f"""FROM casestudies_casestudy_cooperation_types ck
+        JOIN casestudies_cooperationtype k ON k.id = ck.cooperationtype_id
+        WHERE ck.casestudy_id = {CASE_ID}"""
+CITATIONS_FROM = f"""FROM casestudies_citation c
+        JOIN casestudies_sourcedocument s ON s.id = c.source_id
+        WHERE c.case_id = {CASE_ID}"""
+
+
 def joined(rows_sql: str, order: str) -> str:
     """A correlated subquery joining the texts ``t`` of ``rows_sql`` with « ; », in ``order``
     (names of its columns).
@@ -67,7 +87,6 @@ def label_case(column: str, labels: dict[str, str]) -> tuple[str, list[str]]:
 def csv_columns(labels: ChoiceLabels) -> dict[str, RawSQL]:
     """The list-valued CSV columns, each built by the database (one statement for a chunk of
     sheets instead of five prefetch queries and a Python loop per sheet)."""
-    case_id = "casestudies_casestudy.id"
     territory_kind, territory_params = label_case("t.kind", labels.territory_kind)
     organisation_kind, organisation_params = label_case("o.kind", labels.organisation_kind)
     role, role_params = label_case("p.role", labels.role)
@@ -78,33 +97,25 @@ def csv_columns(labels: ChoiceLabels) -> dict[str, RawSQL]:
         SELECT COALESCE(t.name, {organisation_name}, '') || ' ('
             || COALESCE({territory_kind}, {organisation_kind}, '') || ', ' || {role} || ')' AS t,
             p.position AS position, p.id AS id
-        FROM casestudies_participation p
-        LEFT JOIN casestudies_territory t ON t.id = p.territory_id
-        LEFT JOIN casestudies_organisation o ON o.id = p.organisation_id
-        WHERE p.case_id = {case_id}"""
+        {PARTIES_FROM}"""
     instruments = f"""
         SELECT CASE WHEN u.signature_year IS NOT NULL
             THEN i.name || ' (' || CAST(u.signature_year AS TEXT) || ')' ELSE i.name END AS t,
             u.id AS id
-        FROM casestudies_instrumentuse u JOIN casestudies_instrument i ON i.id = u.instrument_id
-        WHERE u.case_id = {case_id}"""
+        {INSTRUMENTS_FROM}"""
     themes = f"""
         SELECT th.name AS t, th.position AS position, th.name AS name
-        FROM casestudies_casestudy_themes ct JOIN casestudies_theme th ON th.id = ct.theme_id
-        WHERE ct.casestudy_id = {case_id}"""
+        {THEMES_FROM}"""
     types = f"""
         SELECT k.name AS t, k.position AS position, k.name AS name
-        FROM casestudies_casestudy_cooperation_types ck
-        JOIN casestudies_cooperationtype k ON k.id = ck.cooperationtype_id
-        WHERE ck.casestudy_id = {case_id}"""
+        {TYPES_FROM}"""
     sources = f"""
         SELECT CASE WHEN c.line_start IS NOT NULL
             THEN s.title || ', l. ' || CAST(c.line_start AS TEXT) || '–'
                 || COALESCE(CAST(c.line_end AS TEXT), '')
             ELSE s.title END AS t,
             s.reference AS reference, c.line_start AS line_start, c.id AS id
-        FROM casestudies_citation c JOIN casestudies_sourcedocument s ON s.id = c.source_id
-        WHERE c.case_id = {case_id}"""
+        {CITATIONS_FROM}"""
     return {
         "party_names": RawSQL(
             joined(parties, "position, id"),
@@ -177,7 +188,6 @@ def json_list(pairs: list[tuple[str, str]], source: str, order: str) -> str:
 
 def json_columns(labels: ChoiceLabels) -> dict[str, RawSQL]:
     """The lists of the API's representation of a sheet, as JSON built by the database."""
-    case_id = "casestudies_casestudy.id"
     territory_kind, territory_params = label_case("t.kind", labels.territory_kind)
     organisation_kind, organisation_params = label_case("o.kind", labels.organisation_kind)
     role, role_params = label_case("p.role", labels.role)
@@ -193,37 +203,29 @@ def json_columns(labels: ChoiceLabels) -> dict[str, RawSQL]:
             ("official_code", "COALESCE(NULLIF(t.insee_code, ''), t.siren, o.siren)"),
             ("note", "p.note"),
         ],
-        f"""FROM casestudies_participation p
-        LEFT JOIN casestudies_territory t ON t.id = p.territory_id
-        LEFT JOIN casestudies_organisation o ON o.id = p.organisation_id
-        WHERE p.case_id = {case_id}""",
+        PARTIES_FROM,
         "p.position, p.id",
     )
     instruments = json_list(
         [("slug", "i.slug"), ("name", "i.name"), ("signature_year", "u.signature_year"),
          ("note", "u.note")],
-        f"""FROM casestudies_instrumentuse u JOIN casestudies_instrument i ON i.id = u.instrument_id
-        WHERE u.case_id = {case_id}""",
+        INSTRUMENTS_FROM,
         "u.id",
     )  # fmt: skip
     themes = json_list(
         [("slug", "th.slug"), ("name", "th.name")],
-        f"""FROM casestudies_casestudy_themes ct JOIN casestudies_theme th ON th.id = ct.theme_id
-        WHERE ct.casestudy_id = {case_id}""",
+        THEMES_FROM,
         "th.position, th.name",
     )
     types = json_list(
         [("slug", "k.slug"), ("name", "k.name")],
-        f"""FROM casestudies_casestudy_cooperation_types ck
-        JOIN casestudies_cooperationtype k ON k.id = ck.cooperationtype_id
-        WHERE ck.casestudy_id = {case_id}""",
+        TYPES_FROM,
         "k.position, k.name",
     )
     citations = json_list(
         [("source", "s.slug"), ("source_title", "s.title"), ("line_start", "c.line_start"),
          ("line_end", "c.line_end"), ("pages", "c.pages"), ("note", "c.note")],
-        f"""FROM casestudies_citation c JOIN casestudies_sourcedocument s ON s.id = c.source_id
-        WHERE c.case_id = {case_id}""",
+        CITATIONS_FROM,
         "s.reference, c.line_start, c.id",
     )  # fmt: skip
     return {

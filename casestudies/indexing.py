@@ -16,7 +16,6 @@ the end.
 
 from __future__ import annotations
 
-import secrets
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -26,6 +25,7 @@ from django.db.models import Q
 
 from casestudies import facet_index, search_index, similarity
 from casestudies.models import CaseStudy, CatalogueGeneration, SimilarCase
+from casestudies.models.cases import new_token
 
 _state = threading.local()
 INDEXING_LOCK = 16_2026  # the key of the advisory lock (any constant of this application)
@@ -46,7 +46,7 @@ def refresh(case_ids) -> None:
         list(sheets.values_list("pk", flat=True))
         search_index.refresh(ids)
         similarity.refresh(facet_index.refresh(ids))
-        CaseStudy.objects.filter(pk__in=ids).update(derived_token=secrets.randbits(62) + 1)
+        CaseStudy.objects.filter(pk__in=ids).update(derived_token=new_token())
         CatalogueGeneration.bump()
 
 
@@ -57,7 +57,7 @@ def relist(case_ids) -> None:
     """A partner, instrument or theme renamed: the « fiches proches » of its sheets name it
     (the lists that do are those of the sheets that have it). Up to ``RELIST_LIMIT`` sheets at
     once; beyond, the nightly ``refresh_similar`` renames it."""
-    ids = list(case_ids[: RELIST_LIMIT + 1]) if hasattr(case_ids, "query") else list(case_ids)
+    ids = list(case_ids[: RELIST_LIMIT + 1])
     if 0 < len(ids) <= RELIST_LIMIT:
         similarity.store(set(ids))
 
@@ -116,5 +116,5 @@ def rebuild() -> None:
     search_index.refresh(ids)
     facet_index.rebuild()
     similarity.refresh_all()
-    CaseStudy.objects.update(derived_token=secrets.randbits(62) + 1)
+    CaseStudy.objects.update(derived_token=new_token())
     CatalogueGeneration.bump()

@@ -23,28 +23,31 @@ class CatalogueGeneration(models.Model):
         return str(self.value)
 
     @classmethod
-    def current(cls) -> int:
-        # Read on every cached page: plain SQL, a fraction of the ORM's cost to build a query.
+    def _read(cls, column: str) -> int:
+        # Read on every page that caches: plain SQL, a fraction of the ORM's cost to build a query.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {cls._meta.db_table} WHERE id = 1")
+            cursor.execute(f"SELECT {column} FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
         return row[0] if row else 0
+
+    @classmethod
+    def _renew(cls, *columns: str) -> None:
+        values = dict.fromkeys(columns, secrets.randbits(62) + 1)
+        if not cls.objects.filter(pk=1).update(**values):
+            cls.objects.get_or_create(pk=1, defaults=values)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls._read("value")
 
     @classmethod
     def current_release(cls) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT release FROM {cls._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        return row[0] if row else 0
+        return cls._read("release")
 
     @classmethod
     def renew_release(cls) -> None:
-        token = secrets.randbits(62) + 1
-        if not cls.objects.filter(pk=1).update(release=token, value=token):
-            cls.objects.get_or_create(pk=1, defaults={"release": token, "value": token})
+        cls._renew("release", "value")
 
     @classmethod
     def bump(cls) -> None:
-        token = secrets.randbits(62) + 1
-        if not cls.objects.filter(pk=1).update(value=token):
-            cls.objects.get_or_create(pk=1, defaults={"value": token})
+        cls._renew("value")
