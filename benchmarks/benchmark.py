@@ -48,6 +48,7 @@ PAGES = {
     "theme": None,  # the theme with the most sheets
     "lessons": "/enseignements/",
     "map": "/carte/",
+    "network": "/reseau/",
     "statistics": "/statistiques/",
     "api_list": "/api/fiches/",
 }

@@ -20,6 +20,7 @@ MAIN_NAVIGATION = (
     ("casestudies:theme-list", _("Thématiques")),
     ("casestudies:lesson-list", _("Enseignements")),
     ("casestudies:map", _("Carte")),
+    ("casestudies:network", _("Réseau")),
     ("casestudies:statistics", _("Statistiques")),
     ("casestudies:source-list", _("Sources")),
     ("casestudies:api-docs", _("Données ouvertes")),

@@ -160,13 +160,23 @@ class _Line:
         return value
 
 
-def stream_csv(queryset, request):
+def csv_stream(rows):
+    """Formatted CSV lines of ``rows`` (the first is the header), after a byte-order mark that
+    lets spreadsheet software recognise UTF-8 and keep the accents."""
     writer = csv.writer(_Line())
-    # A byte-order mark lets spreadsheet software recognise UTF-8 and keep the accents.
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def stream_csv(queryset, request):
     labels = ChoiceLabels()
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-    for line in csv_lines(queryset, request, labels):
-        yield writer.writerow(line)
+    return csv_stream(_with_header(queryset, request, labels))
+
+
+def _with_header(queryset, request, labels):
+    yield CSV_COLUMNS
+    yield from csv_lines(queryset, request, labels)
 
 
 def json_list(pairs: list[tuple[str, str]], source: str, order: str) -> str:

@@ -78,6 +78,42 @@ SOURCES = {
         JOIN casestudies_organisation o ON o.id = p.organisation_id""",
 }
 
+# A party as one integer: a territory's id × 2, an organisation's id × 2 + 1 (network.decode).
+# « pair » holds each two parties of a sheet, as « smaller code-larger code »: the links of the
+# partner network. Sets of territories named collectively are not parties of the network.
+PARTY_CODE = (
+    "CASE WHEN {p}.territory_id IS NULL THEN {p}.organisation_id * 2 + 1"
+    " ELSE {p}.territory_id * 2 END"
+)
+SOURCES["pair"] = f"""
+    SELECT pa.case_id AS case_id,
+        CAST({PARTY_CODE.format(p="pa")} AS VARCHAR(20)) || '-'
+        || CAST({PARTY_CODE.format(p="pb")} AS VARCHAR(20)) AS value
+    FROM casestudies_participation pa
+    JOIN casestudies_participation pb ON pb.case_id = pa.case_id
+    LEFT JOIN casestudies_territory ta ON ta.id = pa.territory_id
+    LEFT JOIN casestudies_territory tb ON tb.id = pb.territory_id
+    WHERE {PARTY_CODE.format(p="pa")} < {PARTY_CODE.format(p="pb")}
+        AND (ta.id IS NULL OR ta.kind <> 'ensemble-de-territoires')
+        AND (tb.id IS NULL OR tb.kind <> 'ensemble-de-territoires')"""
+# « place_pair » holds each two places of a sheet's territories — two départements (INSEE
+# codes), or a département and a territory abroad (« X<id> ») — when two different
+# territories are there: the links drawn on the map.
+PLACED = """
+    SELECT p.case_id AS case_id, p.territory_id AS party,
+        COALESCE(d.insee_code, 'X' || CAST(t.id AS VARCHAR(20))) AS place
+    FROM casestudies_participation p
+    JOIN casestudies_territory t ON t.id = p.territory_id
+    LEFT JOIN casestudies_territory_departements td
+        ON td.from_territory_id = t.id AND t.kind <> 'territoire-etranger'
+    LEFT JOIN casestudies_territory d ON d.id = td.to_territory_id AND d.insee_code <> ''
+    WHERE t.kind <> 'ensemble-de-territoires'
+        AND (d.id IS NOT NULL OR t.kind = 'territoire-etranger')"""
+SOURCES["place_pair"] = f"""
+    SELECT a.case_id AS case_id, a.place || '-' || b.place AS value
+    FROM ({PLACED}) a JOIN ({PLACED}) b
+        ON b.case_id = a.case_id AND a.place < b.place AND a.party <> b.party"""
+
 ROWS = """
     SELECT DISTINCT v.case_id, %s, v.value, c.publication_status = %s
     FROM ({source}) AS v

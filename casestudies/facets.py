@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from casestudies.caching import text_key
 from casestudies.filters import FACETS, CaseStudyFilterSet
+from casestudies.parties import party_kind_choices
 
 
 @dataclass
@@ -74,3 +75,28 @@ def facet_groups(filterset: CaseStudyFilterSet, result_count: int) -> list[Facet
                 values.append(FacetValue(value, label, offset + counts[name][value], False))
         groups.append(FacetGroup(name, str(facet.label), values))
     return groups
+
+
+@dataclass
+class PartyKindSide:
+    """One side of the « a party of kind A and another of kind B » filter, for the form."""
+
+    name: str
+    label: str
+    groups: list[tuple[str, list[FacetValue]]]
+
+    @property
+    def has_selection(self):
+        return any(value.selected for _, values in self.groups for value in values)
+
+
+def party_kind_sides(filterset: CaseStudyFilterSet) -> list[PartyKindSide]:
+    sides = []
+    for name in ("party_kind_a", "party_kind_b"):
+        selected = set(filterset.selected(name))
+        groups = [
+            (group, [FacetValue(value, label, 0, value in selected) for value, label in values])
+            for group, values in party_kind_choices()
+        ]
+        sides.append(PartyKindSide(name, str(filterset.filters[name].label), groups))
+    return sides

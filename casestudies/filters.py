@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,12 +27,15 @@ from casestudies.models import (
     CooperationType,
     FacetEntry,
     Instrument,
+    Organisation,
     OrganisationKind,
+    Participation,
     SourceDocument,
     Territory,
     TerritoryKind,
     Theme,
 )
+from casestudies.parties import NOT_A_PARTY, party_kind_choices, split_kinds
 from casestudies.search import MAX_QUERY_LENGTH, normalise_query
 from casestudies.validators import YEAR_MAX, YEAR_MIN
 
@@ -209,6 +213,96 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         return queryset.filter(self.facet.matching(value)) if value else queryset
 
 
+def having_party_kind(values) -> Q:
+    """The sheet has a party of one of the party kinds ``values`` (parties.py)."""
+    territory, organisation = split_kinds(values)
+    entries = FacetEntry.objects.filter(case=OuterRef("pk")).filter(
+        Q(facet="territory_kind", value__in=territory)
+        | Q(facet="organisation_kind", value__in=organisation)
+    )
+    return Q(Exists(entries))
+
+
+def parties_of_kinds(values) -> Q:
+    """The sheet has at least two different parties whose kinds are among ``values``."""
+    territory, organisation = split_kinds(values)
+    parties = (
+        Participation.objects.filter(case=OuterRef("pk"))
+        .filter(Q(territory__kind__in=territory) | Q(organisation__kind__in=organisation))
+        .exclude(territory__kind=NOT_A_PARTY)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("territory", distinct=True) + Count("organisation", distinct=True))
+        .values("n")
+    )
+    return Q(GreaterThanOrEqual(Subquery(parties), 2))
+
+
+class PartyKindFilter(django_filters.MultipleChoiceFilter):
+    """One side of « a party of kind A *and* another party of kind B »: values of one side
+    combine with OR, the two sides with AND, and the two parties are different parties."""
+
+    field_class = LenientMultipleChoiceField
+
+    def __init__(self, label, other: str | None = None, **kwargs):
+        self.other = other
+        super().__init__(
+            label=label,
+            choices=party_kind_choices,
+            method=self.apply,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+    # The hint tells the OpenAPI schema the type of each value (a party kind).
+    def apply(self, queryset, name, value: str):
+        if not value:
+            return queryset
+        queryset = queryset.filter(having_party_kind(value))
+        other = self.other and self.parent.cleaned.get(self.other)
+        if other and set(other) & set(value):
+            # The same party must not count for both sides.
+            queryset = queryset.filter(parties_of_kinds({*value, *other}))
+        return queryset
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """Slugs of existing records of ``model``, checked in one query; unknown ones are kept
+    aside (``rejected``) like unknown facet values."""
+
+    def __init__(self, *, model=None, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        values = list(dict.fromkeys(v for v in self.to_python(value) if v))[:10]
+        known = set(
+            self.model.objects.filter(slug__in=[v[:200] for v in values]).values_list(
+                "slug", flat=True
+            )
+        )
+        self.rejected = [v[:60] for v in values if v not in known]
+        return [v for v in values if v in known]
+
+
+class PartyFilter(django_filters.MultipleChoiceFilter):
+    """Sheets in which *every* given territory (or organisation) takes part: the link of two
+    partners in the network lists the sheets they share."""
+
+    field_class = SlugsField
+
+    def __init__(self, model, facet: str, **kwargs):
+        self.facet = facet
+        super().__init__(method=self.apply, model=model, **kwargs)
+
+    # The hint tells the OpenAPI schema the type of each value (a slug).
+    def apply(self, queryset, name, value: str):
+        for slug in value or ():
+            entries = FacetEntry.objects.filter(case=OuterRef("pk"), facet=self.facet, value=slug)
+            queryset = queryset.filter(Exists(entries))
+        return queryset
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -227,6 +321,12 @@ class CaseStudyFilterSet(django_filters.FilterSet):
     coop_type = FacetFilter(FACETS["coop_type"])
     status = FacetFilter(FACETS["status"])
     source = FacetFilter(FACETS["source"])
+    party_kind_a = PartyKindFilter(_("Une partie de type"))
+    party_kind_b = PartyKindFilter(_("… et une autre partie de type"), other="party_kind_a")
+    territory = PartyFilter(Territory, "territory", label=_("Territoire partie prenante"))
+    organisation = PartyFilter(
+        Organisation, "organisation", label=_("Organisation partie prenante")
+    )
     year_min = YearFilter(label=_("Début à partir de"), lookup_expr="gte")
     year_max = YearFilter(label=_("Début jusqu'en"), lookup_expr="lte")
     sort = django_filters.ChoiceFilter(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from casestudies.models import (
     CaseStudy,
     Instrument,
+    Organisation,
     Participation,
     PublicationStatus,
     Territory,
@@ -37,6 +38,17 @@ class TerritorySitemap(Sitemap):
         return Territory.objects.filter(Exists(published)).only("slug").order_by("pk")
 
 
+class OrganisationSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        published = Participation.objects.filter(
+            organisation=OuterRef("pk"), case__publication_status=PublicationStatus.PUBLISHED
+        )
+        return Organisation.objects.filter(Exists(published)).only("slug").order_by("pk")
+
+
 class InstrumentSitemap(Sitemap):
     changefreq = "monthly"
 
@@ -59,8 +71,8 @@ class PageSitemap(Sitemap):
         return [
             "casestudies:home", "casestudies:case-list", "casestudies:territory-list",
             "casestudies:instrument-list", "casestudies:theme-list", "casestudies:lesson-list",
-            "casestudies:source-list", "casestudies:map", "casestudies:statistics",
-            "casestudies:api-docs", "casestudies:accessibility",
+            "casestudies:source-list", "casestudies:map", "casestudies:network",
+            "casestudies:statistics", "casestudies:api-docs", "casestudies:accessibility",
         ]  # fmt: skip
 
     def location(self, item):
@@ -71,6 +83,7 @@ SITEMAPS = {
     "pages": PageSitemap,
     "fiches": CaseSitemap,
     "territoires": TerritorySitemap,
+    "organisations": OrganisationSitemap,
     "outils": InstrumentSitemap,
     "thematiques": ThemeSitemap,
 }

@@ -1,7 +1,7 @@
 """Public URLs, in French and readable (see DOMAIN.md)."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from casestudies import feeds
@@ -13,6 +13,8 @@ from casestudies.views import (
     instruments,
     lessons,
     maps,
+    network,
+    organisations,
     pages,
     sources,
     statistics,
@@ -47,6 +49,17 @@ urlpatterns = [
     path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
     path("carte/", maps.MapView.as_view(), name="map"),
+    path("reseau/", network.NetworkView.as_view(), name="network"),
+    re_path(
+        r"^reseau/export\.(?P<extension>csv|graphml|gexf)$",
+        network.NetworkExportView.as_view(),
+        name="network-export",
+    ),
+    path(
+        "organisations/<slug:slug>/",
+        organisations.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
     path("statistiques/", statistics.StatisticsView.as_view(), name="statistics"),
     path(
         "statistiques/<slug:chart>.csv",

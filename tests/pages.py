@@ -18,6 +18,7 @@ def public_urls(catalogue) -> list[str]:
         "instrument": catalogue.instrument.slug,
         "theme": catalogue.theme.slug,
         "source": catalogue.source.slug,
+        "organisation": catalogue.organisation.slug,
     }
     urls = []
 
@@ -35,6 +36,10 @@ def public_urls(catalogue) -> list[str]:
                 kwargs = {}
                 if "chart" in keys:  # /statistiques/<chart>.csv
                     kwargs = {"chart": "par-thematique"}
+                elif "extension" in keys:  # /reseau/export.<csv|graphml|gexf>
+                    for extension in ("csv", "graphml", "gexf"):
+                        urls.append(reverse(name, kwargs={"extension": extension}))
+                    continue
                 elif keys & {"slug", "pk"}:
                     family = next((f for f in slugs if f in entry.name), "case")
                     kwargs = dict.fromkeys(keys, slugs[family])

@@ -182,7 +182,7 @@ def test_the_api_never_answers_with_a_server_error(mixed_catalogue):
     try:
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 10
+        assert len(operations) == 11
         for operation in operations:
             check_operation(operation)
     finally:

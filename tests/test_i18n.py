@@ -270,7 +270,8 @@ def test_cached_counts_and_labels_follow_the_language_of_each_request(client, sh
     pages = {
         "/fiches/": ("<summary>Thématique</summary>", "<summary>Theme</summary>"),
         "/statistiques/": ("Fiches par thématique", "Case studies by theme"),
-        "/carte/": ("Légende", "Legend"),
+        "/carte/?vue=densite": ("Légende", "Legend"),
+        "/carte/": ("Les liens les plus forts", "The strongest links"),
     }
     for url, (in_french, in_english) in pages.items():
         for _ in range(2):  # the second time, from the cache

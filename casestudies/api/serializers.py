@@ -188,3 +188,37 @@ class SourceDocumentSerializer(serializers.ModelSerializer):
             "slug", "reference", "title", "short_title", "publisher", "year", "date_note",
             "kind", "url", "licence", "summary", "key_figures", "case_count",
         ]  # fmt: skip
+
+
+class NetworkPartySerializer(serializers.Serializer):
+    """One end of a link of the partner network (casestudies/parties.py)."""
+
+    key = serializers.CharField(
+        help_text=_("t-<slug> pour un territoire, o-<slug> pour une organisation.")
+    )
+    name = serializers.CharField()
+    kind = serializers.CharField(source="kind_value")
+    code = serializers.CharField(help_text=_("SIREN ou code INSEE ; vide s'il n'est pas connu."))
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, party) -> str:
+        return absolute(self.context, party.url)
+
+
+class NetworkLinkSerializer(serializers.Serializer):
+    a = NetworkPartySerializer()
+    b = NetworkPartySerializer()
+    sheets = serializers.IntegerField(min_value=1, help_text=_("Fiches publiées en commun."))
+    cases_url = serializers.SerializerMethodField(
+        help_text=_("La liste des fiches publiées où les deux parties prenantes interviennent.")
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_cases_url(self, link) -> str:
+        return absolute(self.context, link.url)
+
+
+def absolute(context, url: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url

@@ -14,5 +14,6 @@ router.register("sources", views.SourceDocumentViewSet, basename="api-source")
 urlpatterns = [
     path("", docs.ApiDocumentationView.as_view(), name="api-docs"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("reseau/", views.NetworkLinkList.as_view(), name="api-network"),
     *router.urls,
 ]

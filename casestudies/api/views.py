@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -17,6 +17,7 @@ from casestudies.models import (
     Territory,
     Theme,
 )
+from casestudies.network import Network
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -132,3 +133,28 @@ class SourceDocumentViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return SourceDocument.objects.with_published_count().order_by("reference", "title")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("Réseau des partenaires : liens entre parties prenantes"),
+        description=_(
+            "Deux parties prenantes sont liées quand elles interviennent dans une même fiche "
+            "publiée ; les liens vont du plus fort au plus faible. Mêmes filtres que /fiches/."
+        ),
+    )
+)
+class NetworkLinkList(generics.ListAPIView):
+    filter_backends = [StrictFilterBackend]
+    filterset_class = CaseStudyFilterSet
+    serializer_class = serializers.NetworkLinkSerializer
+    pagination_class = CataloguePagination
+
+    def get_queryset(self):
+        return CaseStudy.objects.published()
+
+    def list(self, request, *args, **kwargs):
+        self.filter_queryset(self.get_queryset())  # a 400 for what cannot be used
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset())
+        page = self.paginate_queryset(Network.of(filterset).links)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

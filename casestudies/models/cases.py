@@ -62,6 +62,11 @@ class CaseStudyQuerySet(models.QuerySet):
             Exists(Participation.objects.filter(case=OuterRef("pk"), territory=territory))
         )
 
+    def involving_organisation(self, organisation):
+        return self.filter(
+            Exists(Participation.objects.filter(case=OuterRef("pk"), organisation=organisation))
+        )
+
     def for_cards(self):
         """What a sheet's card shows (parties with their kinds and régions, instruments,
         themes), in a fixed number of queries."""

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies import search
-from casestudies.facets import facet_groups, fragment_key
+from casestudies.facets import facet_groups, fragment_key, party_kind_sides
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
-from casestudies.models import CaseRedirect, CaseStudy
+from casestudies.models import CaseRedirect, CaseStudy, Organisation, Territory
 from casestudies.notes import PageNotes, strip_markers
 from casestudies.pagination import TolerantPageMixin, TolerantPaginator, page_links
+from casestudies.parties import party_kind_label
 from casestudies.similarity import similar_cases
 
 
@@ -44,6 +45,18 @@ def active_chips(filterset: CaseStudyFilterSet, query) -> list[Chip]:
         for value in filterset.selected(name):
             label = str(labels.get(value, value)).lstrip("— ")
             chips.append(Chip(f"{facet.label} : {label}", url_without(name, value)))
+    for name in ("party_kind_a", "party_kind_b"):
+        for value in filterset.selected(name):
+            label = f"{filterset.filters[name].label} : {party_kind_label(value)}"
+            chips.append(Chip(label, url_without(name, value)))
+    for name, model in (("territory", Territory), ("organisation", Organisation)):
+        slugs = filterset.selected(name)
+        names = (
+            dict(model.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+        )
+        for slug in slugs:
+            label = f"{filterset.filters[name].label} : {names.get(slug, slug)}"
+            chips.append(Chip(label, url_without(name, slug)))
     for name, text in (("year_min", _("Début ≥ %s")), ("year_max", _("Début ≤ %s"))):
         if filterset.cleaned.get(name) is not None:
             chips.append(Chip(text % filterset.cleaned[name], url_without(name)))
@@ -83,6 +96,7 @@ class CaseListView(TolerantPageMixin, ListView):
             sorts=[(k, v) for k, v in SORTS.items() if k != "pertinence" or filterset.search_text],
             facets=(facets := facet_groups(filterset, count)),
             facets_key=fragment_key(facets),
+            party_kinds=party_kind_sides(filterset),
             chips=active_chips(filterset, self.request.GET),
             page_range=page_links(context["page_obj"]),
         )

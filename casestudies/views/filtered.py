@@ -11,8 +11,13 @@ from casestudies.views.cases import active_chips
 class FilteredSelectionMixin:
     """Binds the list's FilterSet to the query string and reports what was ignored."""
 
+    page_parameters: tuple[str, ...] = ()  # the page's own parameters, besides the filters
+
     def selection(self, report=True):
-        filterset = CaseStudyFilterSet(self.request.GET, queryset=CaseStudy.objects.published())
+        data = self.request.GET.copy()
+        for name in self.page_parameters:
+            data.pop(name, None)
+        filterset = CaseStudyFilterSet(data, queryset=CaseStudy.objects.published())
         for text in filterset.ignored() if report else ():
             messages.warning(self.request, text)
         return filterset, filterset.qs.order_by()

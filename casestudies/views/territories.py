@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage
-from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from casestudies.directory import Directory, sections
-from casestudies.models import CaseStudy, Participation, ReferenceKind, Territory
+from casestudies.models import CaseStudy, ReferenceKind, Territory
+from casestudies.network import neighbourhood
 from casestudies.notes import PageNotes
 from casestudies.pagination import page_links
+from casestudies.parties import TERRITORY, Party, official_links
 
 
 class TerritoryListView(ListView):
@@ -57,24 +58,6 @@ class TerritoryListView(ListView):
         return context
 
 
-def partners_of(territory: Territory, cases):
-    """Other parties of ``cases`` with the number of sheets shared with ``territory``."""
-    rows = (
-        Participation.objects.filter(case__in=cases)
-        .exclude(territory=territory)
-        .values(
-            "territory__slug",
-            "territory__name",
-            "territory__kind",
-            "organisation__name",
-            "organisation__kind",
-        )
-        .annotate(shared=Count("case", distinct=True))
-        .order_by("-shared", "territory__name", "organisation__name")
-    )
-    return list(rows)
-
-
 class TerritoryDetailView(DetailView):
     template_name = "casestudies/territory_detail.html"
     context_object_name = "territory"
@@ -84,12 +67,17 @@ class TerritoryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cases = CaseStudy.objects.published().involving_territory(self.object)
+        territory = self.object
+        cases = CaseStudy.objects.published().involving_territory(territory)
         context["cases"] = cases.for_cards()
-        context["partners"] = partners_of(self.object, cases.values("pk"))
+        party = Party(TERRITORY, territory.pk, territory.slug, territory.name, territory.kind, "")
+        context["neighbourhood"] = neighbourhood(party, cases)
         context["notes"] = PageNotes.for_page()
-        official = self.object.reference
+        official = territory.reference
         context["official"] = official
+        context["official_links"] = official_links(
+            territory.kind, territory.name, territory.siren, territory.insee_code
+        )
         if official is not None and official.kind in {ReferenceKind.EPCI}:
             context["official_communes"] = official.contains.filter(
                 kind=ReferenceKind.COMMUNE

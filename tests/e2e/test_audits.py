@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from django.db.models import Count, Q
 
-from casestudies.models import CaseStudy, Instrument, PublicationStatus, Territory, Theme
+from casestudies.models import (
+    CaseStudy,
+    Instrument,
+    Organisation,
+    PublicationStatus,
+    Territory,
+    Theme,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -28,6 +35,7 @@ def page_types() -> dict[str, str]:
     instrument = Instrument.objects.annotate(n=Count("cases", filter=PUBLISHED)).order_by("-n")[0]
     theme = Theme.objects.annotate(n=Count("cases", filter=PUBLISHED)).order_by("-n")[0]
     first, second, third, fourth = cases[:4]
+    organisation = Organisation.objects.filter(participations__case__in=cases).order_by("name")[0]
     return {
         "accueil": "/",
         "liste": "/fiches/",
@@ -45,6 +53,11 @@ def page_types() -> dict[str, str]:
         "enseignements": "/enseignements/",
         "sources": "/sources/",
         "carte": "/carte/",
+        "carte-densite": "/carte/?vue=densite",
+        "reseau": "/reseau/",
+        "reseau-filtre": f"/reseau/?theme={theme.slug}",
+        "organisation": organisation.get_absolute_url(),
+        "liste-partenaires": "/fiches/?party_kind_a=metropole&party_kind_b=petr&party_kind_b=pays",
         "statistiques": "/statistiques/",
         "comparaison": f"/comparer/?fiches={first.slug},{second.slug}",
         "comparaison-quatre": f"/comparer/?fiches={first.slug},{second.slug},{third.slug},"
