@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from casestudies.filters import CaseStudyFilterSet
 from casestudies.models import CaseStudy, Role, TerritoryKind
-from casestudies.network import Network
+from casestudies.network import Network, Node, draw, overlap
+from casestudies.parties import TERRITORY, Party
 from tests.catalogue_fixtures import build_catalogue
 from tests.factories import (
     CaseStudyFactory,
@@ -114,6 +115,27 @@ class TestNetworkPage:
         assert len(lines) == 3
         titles = sorted(line.find(f"{SVG}title").text for line in lines)
         assert titles[-1] == "Métropole A — PETR B : 3 fiches"
+
+    def test_labels_never_cover_one_another_nor_leave_the_drawing(self):
+        parties = [
+            Party(TERRITORY, i, f"p{i}", f"Communauté de communes numéro {i}", "metropole", "")
+            for i in range(6)
+        ]
+        nodes = [Node(party, 6 - i) for i, party in enumerate(parties)]
+        # Four nodes on one spot, one in the bottom-left corner, one in the top-right corner.
+        positions = {p.key: (0.5, 0.5) for p in parties[:4]}
+        positions |= {parties[4].key: (0.0, 1.0), parties[5].key: (1.0, 0.0)}
+        drawing = draw(nodes, [], 6, positions, labelled=6)
+        labelled = {n.node.party.slug: n for n in drawing.nodes if n.labelled}
+        # The crowded spot has room for a label on each side; the two isolated nodes keep theirs.
+        assert set(labelled) == {"p0", "p1", "p4", "p5"}
+        assert {labelled["p0"].label_anchor, labelled["p1"].label_anchor} == {"start", "end"}
+        assert labelled["p4"].label_anchor == "start"  # at the left edge, it points inwards
+        assert labelled["p5"].label_anchor == "end"  # at the right edge too
+        plates = [n.label_box for n in labelled.values()]
+        for i, a in enumerate(plates):
+            assert a[0] >= 0 and a[0] + a[2] <= drawing.width
+            assert not any(overlap(a, b) for b in plates[i + 1 :])
 
     def test_the_table_lists_every_link_with_a_link_to_the_shared_sheets(self, client, triangle):
         response = client.get(NETWORK)
