@@ -23,7 +23,7 @@ MAIN_NAVIGATION = (
     ("casestudies:network", _("Réseau")),
     ("casestudies:statistics", _("Statistiques")),
     ("casestudies:source-list", _("Sources")),
-    ("casestudies:api-docs", _("Données ouvertes")),
+    ("casestudies:data", _("Données ouvertes")),
 )
 
 
@@ -40,7 +40,7 @@ FOOTER_LINKS = (
     ("casestudies:personal-data", _("Données personnelles")),
     ("casestudies:accessibility", _("Accessibilité")),
     ("casestudies:contact", _("Contact")),
-    ("casestudies:api-docs", _("Données ouvertes et API")),
+    ("casestudies:data", _("Données ouvertes et API")),
 )
 
 

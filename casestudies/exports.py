@@ -29,7 +29,7 @@ EXPORT_CHUNK = 2000  # rows per fetch of the CSV export's cursor
 CSV_COLUMNS = [
     "slug", "titre", "url", "chapeau", "parties_prenantes", "outils", "thematiques",
     "types_de_cooperation", "annee_debut", "annee_fin", "etat", "sources", "publiee_le",
-    "modifiee_le",
+    "modifiee_le", "departements", "regions",
 ]  # fmt: skip
 
 
@@ -75,6 +75,26 @@ def joined(rows_sql: str, order: str) -> str:
         ordered = ", ".join(f"x.{column}" for column in order.split(", "))
         return f"(SELECT string_agg(x.t, '; ' ORDER BY {ordered}) FROM ({rows_sql}) AS x)"
     return f"(SELECT group_concat(x.t, '; ') FROM ({rows_sql} ORDER BY {order}) AS x)"
+
+
+def places(territory: str, kind: str) -> RawSQL:
+    """The INSEE codes of the départements (``kind`` « departements ») or régions of the
+    territory whose id is the SQL expression ``territory``, joined with « ; »."""
+    rows = f"""
+        SELECT DISTINCT d.insee_code AS t FROM casestudies_territory_{kind} td
+        JOIN casestudies_territory d ON d.id = td.to_territory_id
+        WHERE td.from_territory_id = {territory} AND d.insee_code <> ''"""
+    return RawSQL(joined(rows, "t"), [])
+
+
+def sheet_places(kind: str) -> RawSQL:
+    """The départements or régions of all the territories of a sheet."""
+    rows = f"""
+        SELECT DISTINCT d.insee_code AS t FROM casestudies_participation p
+        JOIN casestudies_territory_{kind} td ON td.from_territory_id = p.territory_id
+        JOIN casestudies_territory d ON d.id = td.to_territory_id
+        WHERE p.case_id = casestudies_casestudy.id AND d.insee_code <> ''"""
+    return RawSQL(joined(rows, "t"), [])
 
 
 def label_case(column: str, labels: dict[str, str]) -> tuple[str, list[str]]:
@@ -125,12 +145,15 @@ def csv_columns(labels: ChoiceLabels) -> dict[str, RawSQL]:
         "theme_names": RawSQL(joined(themes, "position, name"), []),
         "type_names": RawSQL(joined(types, "position, name"), []),
         "source_names": RawSQL(joined(sources, "reference, line_start, id"), []),
+        "departement_codes": sheet_places("departements"),
+        "region_codes": sheet_places("regions"),
     }
 
 
 CSV_FIELDS = [
     "slug", "title", "summary", "party_names", "instrument_names", "theme_names", "type_names",
     "start_year", "end_year", "cooperation_status", "source_names", "published_at", "updated_at",
+    "departement_codes", "region_codes",
 ]  # fmt: skip
 
 
@@ -144,11 +167,12 @@ def csv_lines(queryset, request, labels: ChoiceLabels):
         .iterator(chunk_size=EXPORT_CHUNK)
     )
     for (slug, title, summary, parties, instruments, themes, types, start, end, status,
-         sources, published, updated) in rows:  # fmt: skip
+         sources, published, updated, departements, regions) in rows:  # fmt: skip
         values = [
             slug, title, f"{url}{slug}/", summary, parties, instruments, themes, types,
             start, end, labels.status.get(status, status), sources,
             published.isoformat() if published else "", updated.isoformat() if updated else "",
+            departements, regions,
         ]  # fmt: skip
         yield ["" if value is None else str(value) for value in values]
 
@@ -160,18 +184,19 @@ class _Line:
         return value
 
 
-def csv_stream(rows):
+def csv_stream(rows, delimiter=",", bom=True):
     """Formatted CSV lines of ``rows`` (the first is the header), after a byte-order mark that
-    lets spreadsheet software recognise UTF-8 and keep the accents."""
-    writer = csv.writer(_Line())
-    yield "\ufeff"
+    lets spreadsheet software recognise UTF-8 and keep the accents (``bom``)."""
+    writer = csv.writer(_Line(), delimiter=delimiter)
+    if bom:
+        yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)
 
 
-def stream_csv(queryset, request):
+def stream_csv(queryset, request, delimiter=","):
     labels = ChoiceLabels()
-    return csv_stream(_with_header(queryset, request, labels))
+    return csv_stream(_with_header(queryset, request, labels), delimiter=delimiter)
 
 
 def _with_header(queryset, request, labels):

@@ -40,6 +40,12 @@ def public_urls(catalogue) -> list[str]:
                     for extension in ("csv", "graphml", "gexf"):
                         urls.append(reverse(name, kwargs={"extension": extension}))
                     continue
+                elif "name" in keys:  # /donnees/<table>.csv
+                    from casestudies.opendata import TABLES
+
+                    for table in TABLES:
+                        urls.append(reverse(name, kwargs={"name": table.name}))
+                    continue
                 elif keys & {"slug", "pk"}:
                     family = next((f for f in slugs if f in entry.name), "case")
                     kwargs = dict.fromkeys(keys, slugs[family])

@@ -127,6 +127,9 @@ def test_hostile_query_strings_on_every_public_address(client, mixed_catalogue):
         "casestudies:lesson-list",
         "casestudies:compare",
         "casestudies:api-case-list",
+        "casestudies:data",
+        "casestudies:data-package",
+        "casestudies:case-export-xlsx",
     ],
 )
 def test_every_hostile_value_on_the_pages_that_read_parameters(client, mixed_catalogue, route):

@@ -144,7 +144,7 @@ class TestExports:
 
     def test_the_list_page_links_to_the_exports_of_its_selection(self, client, catalogue):
         response = client.get(LIST, {"theme": "mobilite"})
-        assert f'href="{CSV_EXPORT}?theme=mobilite"' in response.text
+        assert f'href="{CSV_EXPORT}?theme=mobilite&amp;sep=semicolon"' in response.text
         assert f'href="{JSON_EXPORT}?theme=mobilite"' in response.text
 
 

@@ -34,7 +34,9 @@ class CsvExportView(ExportView):
     extension = "csv"
 
     def stream(self, queryset):
-        return exports.stream_csv(queryset, self.request)
+        # « sep=semicolon »: the separator spreadsheets configured in French expect.
+        delimiter = ";" if self.request.GET.get("sep") == "semicolon" else ","
+        return exports.stream_csv(queryset, self.request, delimiter=delimiter)
 
 
 class JsonExportView(ExportView):

@@ -64,6 +64,8 @@ def page_types() -> dict[str, str]:
         f"{fourth.slug}",
         "comparaison-vide": "/comparer/",
         "api": "/api/",
+        "donnees": "/donnees/",
+        "donnees-filtre": f"/donnees/?theme={theme.slug}",
         "accessibilite": "/accessibilite/",
         "a-propos": "/a-propos/",
         "mentions-legales": "/mentions-legales/",

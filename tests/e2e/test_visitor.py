@@ -133,7 +133,8 @@ def test_visitor_searches_filters_reads_compares_and_exports(new_page, journey, 
     assert download.suggested_filename == "fiches-cooperations.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    # Separated by semicolons: what a spreadsheet set to French expects.
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert sorted(row["titre"] for row in rows) == sorted(titles)
     assert set(slugs) <= {row["slug"] for row in rows}
     journey.step(page, "export CSV")
