@@ -25,9 +25,9 @@ from casestudies.models import (
     CaseStudy,
     CooperationStatus,
     CooperationType,
+    FacetCount,
     FacetEntry,
     Instrument,
-    Organisation,
     OrganisationKind,
     Participation,
     SourceDocument,
@@ -267,19 +267,20 @@ class PartyKindFilter(django_filters.MultipleChoiceFilter):
 
 
 class SlugsField(forms.MultipleChoiceField):
-    """Slugs of existing records of ``model``, checked in one query; unknown ones are kept
-    aside (``rejected``) like unknown facet values."""
+    """Slugs of the parties (``facet`` « territory » or « organisation ») of published sheets,
+    checked in one query on the published counters; others are kept aside (``rejected``) like
+    unknown facet values — a party that only drafts name is unknown to the public."""
 
-    def __init__(self, *, model=None, **kwargs):
-        self.model = model
+    def __init__(self, *, facet="territory", **kwargs):
+        self.facet = facet
         super().__init__(**kwargs)
 
     def clean(self, value):
-        values = list(dict.fromkeys(v for v in self.to_python(value) if v))[:10]
+        # Distinct, and at most MAX_VALUES of them (casestudies/middleware.py).
+        values = list(dict.fromkeys(self.to_python(value)))
+        published = FacetCount.objects.filter(facet=self.facet, sheets__gt=0)
         known = set(
-            self.model.objects.filter(slug__in=[v[:200] for v in values]).values_list(
-                "slug", flat=True
-            )
+            published.filter(value__in=[v[:200] for v in values]).values_list("value", flat=True)
         )
         self.rejected = [v[:60] for v in values if v not in known]
         return [v for v in values if v in known]
@@ -291,9 +292,9 @@ class PartyFilter(django_filters.MultipleChoiceFilter):
 
     field_class = SlugsField
 
-    def __init__(self, model, facet: str, **kwargs):
+    def __init__(self, facet: str, **kwargs):
         self.facet = facet
-        super().__init__(method=self.apply, model=model, **kwargs)
+        super().__init__(method=self.apply, facet=facet, **kwargs)
 
     # The hint tells the OpenAPI schema the type of each value (a slug).
     def apply(self, queryset, name, value: str):
@@ -323,10 +324,8 @@ class CaseStudyFilterSet(django_filters.FilterSet):
     source = FacetFilter(FACETS["source"])
     party_kind_a = PartyKindFilter(_("Une partie de type"))
     party_kind_b = PartyKindFilter(_("… et une autre partie de type"), other="party_kind_a")
-    territory = PartyFilter(Territory, "territory", label=_("Territoire partie prenante"))
-    organisation = PartyFilter(
-        Organisation, "organisation", label=_("Organisation partie prenante")
-    )
+    territory = PartyFilter("territory", label=_("Territoire partie prenante"))
+    organisation = PartyFilter("organisation", label=_("Organisation partie prenante"))
     year_min = YearFilter(label=_("Début à partir de"), lookup_expr="gte")
     year_max = YearFilter(label=_("Début jusqu'en"), lookup_expr="lte")
     sort = django_filters.ChoiceFilter(

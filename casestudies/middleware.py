@@ -4,8 +4,10 @@ A URL may repeat a parameter hundreds of times (`?q=eau&q=eau&…`): every link 
 would carry the whole query again and every filter would parse every copy. Before any view
 runs, the public query string is reduced to what the catalogue can use:
 - a parameter that takes one value (`q`, `sort`, `page`, `year_min`…) keeps its FIRST value;
-- a parameter that takes several (the facets of /fiches/, `fiches` of /comparer/) keeps each
-  distinct value once, at most ``MAX_VALUES`` of them;
+- a parameter that takes several (the facets, partners and party kinds of /fiches/, `fiches`
+  of /comparer/) keeps each distinct value once, at most ``MAX_VALUES`` of them — the pages
+  bound silently, the API refuses more than ``MAX_VALUES`` values with a 400
+  (``request.too_many_values`` names those parameters);
 - at most ``MAX_PARAMETERS`` distinct parameters are kept (unknown ones are still reported by
   the pages that report them, within that bound).
 The administration is left alone: its list filters have their own parameters.
@@ -19,14 +21,24 @@ MAX_PARAMETERS = 30
 
 
 def multi_valued_parameters() -> frozenset[str]:
-    from casestudies.filters import CaseStudyFilterSet, FacetFilter
+    from django_filters import MultipleChoiceFilter
 
-    facets = {
+    from casestudies.filters import CaseStudyFilterSet
+
+    lists = {
         name
         for name, definition in CaseStudyFilterSet.base_filters.items()
-        if isinstance(definition, FacetFilter)
+        if isinstance(definition, MultipleChoiceFilter)
     }
-    return frozenset(facets | {"fiches"})
+    return frozenset(lists | {"fiches"})
+
+
+def too_many_values(query: QueryDict, multi_valued) -> list[str]:
+    return [
+        key
+        for key, values in list(query.lists())[:MAX_PARAMETERS]
+        if key in multi_valued and len(values) > MAX_VALUES
+    ]
 
 
 def bounded_query(query: QueryDict, multi_valued) -> QueryDict:
@@ -45,7 +57,9 @@ class BoundedQueryMiddleware:
         self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
+        request.too_many_values = []
         if request.GET and not request.path.startswith(self.admin_prefix):
+            request.too_many_values = too_many_values(request.GET, self.multi_valued)
             request.GET = bounded_query(request.GET, self.multi_valued)
             # get_full_path() (the language switcher's « next », canonical links) reads it.
             request.META["QUERY_STRING"] = request.GET.urlencode()

@@ -273,6 +273,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {
+        "name": "Licence Ouverte 2.0 (Etalab)",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    # The publisher's contact (PUBLISHER_* below), filled in by the post-processing hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casestudies.api.schema.document_contract",
+    ],
 }
 
 # CORS: any site may read the API (GET only); nothing else is shared.

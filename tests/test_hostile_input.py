@@ -14,10 +14,8 @@ tests: the machines are shared); the whole module runs in about half a minute.
 from urllib.parse import quote
 
 import pytest
-import schemathesis
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -175,37 +173,4 @@ def test_generated_query_strings_never_break_a_page(client, mixed_catalogue, rou
     run()
 
 
-def test_the_api_never_answers_with_a_server_error(mixed_catalogue):
-    """A bounded schemathesis run: generated requests for every operation of the schema."""
-    from cooperations.wsgi import application
-
-    # Like Django's test client: keep the test's connection (and transaction) across requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-        operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 11
-        for operation in operations:
-            check_operation(operation)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-def check_operation(operation):
-    """Up to 15 generated requests for one operation; none may end in a server error."""
-
-    @given(case=operation.as_strategy())
-    @hypothesis_settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    def never_a_server_error(case):
-        response = case.call()
-        assert response.status_code < 500, (case.path, case.query, response.text[:300])
-
-    never_a_server_error()
+# The API under generated requests: tests/test_api_contract.py (schemathesis, every check).

@@ -49,7 +49,12 @@ class PartySerializer(serializers.ModelSerializer):
     )
     kind_label = serializers.SerializerMethodField()
     role_label = serializers.CharField(source="get_role_display")
-    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    territory = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Identifiant du territoire ; null pour une organisation."),
+    )
     official_code = serializers.SerializerMethodField(
         help_text=_("SIREN ou code INSEE s'il est connu.")
     )
@@ -171,7 +176,12 @@ class InstrumentSerializer(serializers.ModelSerializer):
 
 class ThemeSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Thématique parente ; null pour une thématique de premier niveau."),
+    )
     case_count = serializers.IntegerField(help_text=_("Nombre de fiches publiées."))
 
     class Meta:

@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from casestudies.api import serializers
 from casestudies.filters import CaseStudyFilterSet
+from casestudies.middleware import MAX_VALUES
 from casestudies.models import (
     CaseStudy,
     Instrument,
@@ -29,9 +30,13 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        problems = filterset.problems()
+        problems = [str(text) for _kind, text in filterset.problems()]
+        problems += [
+            f"Trop de valeurs pour « {name[:40]} » : {MAX_VALUES} au plus."
+            for name in getattr(request, "too_many_values", [])
+        ]
         if problems:
-            raise ValidationError({"erreurs": [str(text) for _kind, text in problems]})
+            raise ValidationError({"erreurs": problems})
         return filterset.qs
 
 
@@ -48,8 +53,14 @@ class CataloguePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         size = request.query_params.get(self.page_size_query_param)
-        if size is not None and not size.isdigit():
-            raise ValidationError({"erreurs": [f"Taille de page invalide : « {size[:20]} »."]})
+        if size is not None and not (size.isdigit() and 1 <= int(size) <= self.max_page_size):
+            raise ValidationError(
+                {
+                    "erreurs": [
+                        f"Taille de page invalide : « {size[:20]} » (de 1 à {self.max_page_size})."
+                    ]
+                }
+            )
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:
