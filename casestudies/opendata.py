@@ -20,7 +20,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -246,9 +245,11 @@ def lesson_rows(selected: Selected):
 
 def territory_rows(selected: Selected):
     kinds = dict(TerritoryKind.choices)
-    in_selection = Participation.objects.filter(territory=OuterRef("pk"), case__in=selected.ids)
+    # « pk IN (…) »: the parties of the selection, computed once (an EXISTS per territory
+    # took 80 s on SQLite at 10 000 sheets).
+    in_selection = Participation.objects.filter(case__in=selected.ids).values("territory")
     rows = streamed(
-        Territory.objects.filter(Exists(in_selection))
+        Territory.objects.filter(pk__in=in_selection)
         .order_by("slug")
         .annotate(
             departements_codes=places("casestudies_territory.id", "departements"),
@@ -265,9 +266,9 @@ def territory_rows(selected: Selected):
 
 def organisation_rows(selected: Selected):
     kinds = dict(OrganisationKind.choices)
-    in_selection = Participation.objects.filter(organisation=OuterRef("pk"), case__in=selected.ids)
+    in_selection = Participation.objects.filter(case__in=selected.ids).values("organisation")
     rows = streamed(
-        Organisation.objects.filter(Exists(in_selection)).order_by("slug"),
+        Organisation.objects.filter(pk__in=in_selection).order_by("slug"),
         "slug", "name", "acronym", "kind", "siren", "territory__slug", "website",
     )  # fmt: skip
     for slug, name, acronym, kind, siren, territory, site in rows:
@@ -276,9 +277,9 @@ def organisation_rows(selected: Selected):
 
 def source_rows(selected: Selected):
     kinds = dict(SourceKind.choices)
-    cited = Citation.objects.filter(source=OuterRef("pk"), case__in=selected.ids)
+    cited = Citation.objects.filter(case__in=selected.ids).values("source")
     rows = streamed(
-        SourceDocument.objects.filter(Exists(cited)).order_by("slug"),
+        SourceDocument.objects.filter(pk__in=cited).order_by("slug"),
         "slug", "reference", "title", "publisher", "year", "kind", "url", "licence",
     )  # fmt: skip
     for slug, reference, title, publisher, year, kind, url, licence in rows:
