@@ -1,27 +1,47 @@
-"""Atom feeds of newly published and updated sheets: all, per theme, per instrument."""
+"""Atom feeds of newly published and updated sheets: any selection of the list, per theme, per
+instrument, per territory. The publisher is the feed's author (RFC 4287 asks for one)."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from casestudies.filters import FACETS
-from casestudies.models import CaseStudy, Instrument, Theme
+from casestudies.context_processors import publisher
+from casestudies.filters import FACETS, CaseStudyFilterSet
+from casestudies.models import CaseStudy, Instrument, Territory, Theme
 
 FEED_LENGTH = 50
 
 
 class LatestCasesFeed(Feed):
+    """/fiches/flux/?<the list's parameters>: the sheets of that selection."""
+
     feed_type = Atom1Feed
-    title = "Catalogue des coopérations territoriales : fiches publiées et mises à jour"
     subtitle = "Les fiches de cas de coopérations entre territoires, les plus récentes d'abord."
     language = "fr"
 
-    def link(self, obj=None):
-        return reverse("casestudies:case-list")
+    def get_object(self, request, *args, **kwargs):
+        # The object is the selection's parameters (one Feed instance serves every request).
+        query = request.GET.copy()
+        query.pop("page", None)
+        return query
+
+    def title(self, obj):
+        base = "Catalogue des coopérations territoriales : fiches publiées et mises à jour"
+        return f"{base} (sélection)" if obj else base
+
+    def link(self, obj):
+        query = obj.urlencode()
+        return reverse("casestudies:case-list") + (f"?{query}" if query else "")
+
+    def author_name(self):
+        return str(publisher().display_name)
+
+    def author_link(self):
+        return publisher().url or reverse("casestudies:about")
 
     def selection(self, obj):
-        return CaseStudy.objects.published()
+        return CaseStudyFilterSet(obj, queryset=CaseStudy.objects.published()).qs
 
     def items(self, obj=None):
         return (
@@ -46,29 +66,37 @@ class LatestCasesFeed(Feed):
         return [theme.name for theme in item.themes.all()]
 
 
-class ThemeCasesFeed(LatestCasesFeed):
+class ObjectCasesFeed(LatestCasesFeed):
+    """The sheets of one theme, instrument or territory."""
+
+    model = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj):
         return f"Coopérations territoriales : {obj.name}"
 
-    def link(self, obj=None):
+    def link(self, obj):
         return obj.get_absolute_url()
+
+
+class ThemeCasesFeed(ObjectCasesFeed):
+    model = Theme
 
     def selection(self, obj):
         return CaseStudy.objects.published().filter(FACETS["theme"].matching([obj.slug]))
 
 
-class InstrumentCasesFeed(LatestCasesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Instrument, slug=slug)
-
-    def title(self, obj):
-        return f"Coopérations territoriales : {obj.name}"
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
+class InstrumentCasesFeed(ObjectCasesFeed):
+    model = Instrument
 
     def selection(self, obj):
         return obj.cases.published()
+
+
+class TerritoryCasesFeed(ObjectCasesFeed):
+    model = Territory
+
+    def selection(self, obj):
+        return CaseStudy.objects.published().involving_territory(obj)

@@ -40,6 +40,7 @@ urlpatterns = [
         territories.TerritoryDetailView.as_view(),
         name="territory-detail",
     ),
+    path("territoires/<slug:slug>/flux/", feeds.TerritoryCasesFeed(), name="territory-feed"),
     path("outils/", instruments.InstrumentListView.as_view(), name="instrument-list"),
     path(
         "outils/<slug:slug>/", instruments.InstrumentDetailView.as_view(), name="instrument-detail"

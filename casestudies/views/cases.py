@@ -9,11 +9,11 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from casestudies import search
+from casestudies import metadata, search
 from casestudies.facets import facet_groups, fragment_key, party_kind_sides
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy, Organisation, Territory
-from casestudies.notes import PageNotes, strip_markers
+from casestudies.notes import PageNotes
 from casestudies.pagination import TolerantPageMixin, TolerantPaginator, page_links
 from casestudies.parties import party_kind_label
 from casestudies.similarity import similar_cases
@@ -137,35 +137,5 @@ class CaseDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["similar"] = similar_cases(self.object)
         context["notes"] = PageNotes.for_page(self.object.citations.all())
-        context["structured_data"] = structured_data(self.object, self.request)
+        context["structured_data"] = metadata.sheet(self.object, self.request)
         return context
-
-
-def structured_data(case, request):
-    """schema.org description of a sheet, for search engines (JSON-LD)."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": case.title,
-        "description": strip_markers(case.summary),
-        "url": request.build_absolute_uri(case.get_absolute_url()),
-        "inLanguage": "fr",
-        "datePublished": case.published_at,
-        "dateModified": case.updated_at,
-        "about": [theme.name for theme in case.themes.all()],
-        "mentions": [
-            {
-                "@type": "Place" if p.territory_id else "Organization",
-                "name": str(p.party),
-            }
-            for p in case.participations.all()
-        ],
-        "isBasedOn": [
-            {
-                "@type": "CreativeWork",
-                "name": citation.source.title,
-                "publisher": citation.source.publisher,
-            }
-            for citation in case.citations.all()
-        ],
-    }

@@ -1,9 +1,11 @@
 """Home page."""
 
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from casestudies import facet_index
+from casestudies import facet_index, metadata
 from casestudies.models import (
     CaseStudy,
     FacetCount,
@@ -26,6 +28,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.counts())
+        context["structured_data"] = metadata.website(
+            self.request,
+            reverse("casestudies:case-list"),
+            str(_("Catalogue des coopérations territoriales")),
+        )
         context["latest_cases"] = (
             CaseStudy.objects.published().for_cards().order_by("-published_at", "-pk")[:6]
         )

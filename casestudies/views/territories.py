@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from casestudies import metadata
 from casestudies.directory import Directory, sections
 from casestudies.models import CaseStudy, ReferenceKind, Territory
 from casestudies.network import neighbourhood
@@ -73,6 +74,7 @@ class TerritoryDetailView(DetailView):
         party = Party(TERRITORY, territory.pk, territory.slug, territory.name, territory.kind, "")
         context["neighbourhood"] = neighbourhood(party, cases)
         context["notes"] = PageNotes.for_page()
+        context["structured_data"] = metadata.territory(territory, self.request)
         official = territory.reference
         context["official"] = official
         context["official_links"] = official_links(
