@@ -69,10 +69,13 @@ class PageNotes:
     citations: list = field(default_factory=list)  # the structured citations of the page
     notes: list[Note] = field(default_factory=list)
     by_content: dict = field(default_factory=dict)
+    # The PDF sheet: each call carries its note's text, which print CSS sets as a footnote.
+    footnotes: bool = False
 
     @classmethod
-    def for_page(cls, citations=()):
-        return cls({s.reference: s for s in SourceDocument.objects.all()}, list(citations))
+    def for_page(cls, citations=(), footnotes=False):
+        sources = {s.reference: s for s in SourceDocument.objects.all()}
+        return cls(sources, list(citations), footnotes=footnotes)
 
     def mark(self, text: str) -> str:
         """``text`` with each marker replaced by a placeholder of its note's call."""
@@ -96,6 +99,8 @@ class PageNotes:
         def call(match):
             note = self.notes[int(match.group(1)) - 1]
             note.calls += 1
+            if self.footnotes:
+                return format_html('<span class="footnote">{}</span>', self.text(note))
             anchor = note.call_id if note.calls == 1 else f"{note.call_id}-{note.calls}"
             return format_html(
                 '<sup class="note-call"><a href="#{}" id="{}">'

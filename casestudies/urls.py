@@ -34,6 +34,7 @@ urlpatterns = [
     path("fiches/export.xlsx", opendata.XlsxExportView.as_view(), name="case-export-xlsx"),
     path("fiches/flux/", feeds.LatestCasesFeed(), name="case-feed"),
     path("fiches/<slug:slug>/", cases.CaseDetailView.as_view(), name="case-detail"),
+    path("fiches/<slug:slug>/pdf/", cases.CasePdfView.as_view(), name="case-pdf"),
     path("territoires/", territories.TerritoryListView.as_view(), name="territory-list"),
     path(
         "territoires/<slug:slug>/",

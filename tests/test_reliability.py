@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 from reversion.models import Version
 
 from casestudies.api.schema import unresolved_extensions
@@ -41,6 +42,8 @@ def mixed():
 def text_of(response) -> str:
     """The text a response carries; a workbook's is in the XML files of its zip."""
     body = response.getvalue()
+    if response["Content-Type"] == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
     if not response["Content-Type"].startswith("application/vnd.openxmlformats"):
         return body.decode()
     with zipfile.ZipFile(io.BytesIO(body)) as workbook:

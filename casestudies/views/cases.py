@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from casestudies import metadata, search
+from casestudies import metadata, pdf, search
 from casestudies.facets import facet_groups, fragment_key, party_kind_sides
 from casestudies.filters import FACETS, SORTS, CaseStudyFilterSet
 from casestudies.models import CaseRedirect, CaseStudy, Organisation, Territory
@@ -139,3 +139,19 @@ class CaseDetailView(DetailView):
         context["notes"] = PageNotes.for_page(self.object.citations.all())
         context["structured_data"] = metadata.sheet(self.object, self.request)
         return context
+
+
+class CasePdfView(CaseDetailView):
+    """/fiches/<slug>/pdf/: the sheet as a printed case sheet (casestudies/pdf.py)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notes"] = PageNotes.for_page(self.object.citations.all(), footnotes=True)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = HttpResponse(
+            pdf.sheet_pdf(context, self.request), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{self.object.slug}.pdf"'
+        return response
