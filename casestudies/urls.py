@@ -9,6 +9,7 @@ from casestudies.sitemaps import SITEMAPS
 from casestudies.views import (
     cases,
     compare,
+    embed,
     exports,
     instruments,
     lessons,
@@ -52,6 +53,8 @@ urlpatterns = [
     path("thematiques/<slug:slug>/flux/", feeds.ThemeCasesFeed(), name="theme-feed"),
     path("enseignements/", lessons.LessonListView.as_view(), name="lesson-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
+    path("integrer/", embed.EmbedCodeView.as_view(), name="embed-code"),
+    path("integrer/fiches/", embed.EmbedListView.as_view(), name="embed-list"),
     path("donnees/", opendata.DataView.as_view(), name="data"),
     path("donnees/datapackage.json", opendata.DataPackageView.as_view(), name="data-package"),
     path("donnees/<slug:name>.csv", opendata.TableView.as_view(), name="data-table"),

@@ -189,6 +189,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Who may frame the embeddable list (/integrer/fiches/): CSP frame-ancestors sources, separated
+# by spaces. Any HTTPS site by default; every other page refuses framing.
+EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "https:").split() or [NONE]
+
 # Browser features the catalogue never uses (django-permissions-policy).
 PERMISSIONS_POLICY = {
     feature: []

@@ -65,6 +65,8 @@ def page_types() -> dict[str, str]:
         "comparaison-vide": "/comparer/",
         "api": "/api/",
         "donnees": "/donnees/",
+        "integrer": f"/integrer/?theme={theme.slug}",
+        "integrer-liste": f"/integrer/fiches/?theme={theme.slug}",
         "donnees-filtre": f"/donnees/?theme={theme.slug}",
         "accessibilite": "/accessibilite/",
         "a-propos": "/a-propos/",
