@@ -14,7 +14,17 @@ from django.urls import reverse
 from frictionless import Package
 
 from casestudies import opendata
-from casestudies.models import CaseStudy, Citation, Lesson, Participation, Territory, TerritoryKind
+from casestudies.models import (
+    CaseStudy,
+    Citation,
+    InstrumentUse,
+    Lesson,
+    Organisation,
+    Participation,
+    SourceDocument,
+    Territory,
+    TerritoryKind,
+)
 from tests.catalogue_fixtures import build_catalogue
 from tests.factories import CaseStudyFactory, ParticipationFactory, TerritoryFactory
 
@@ -116,6 +126,31 @@ class TestDataPackage:
         assert "Toulouse Métropole" in territories
         every_cell = json.dumps([read_table(client, name) for name in TABLES])
         assert "secret" not in every_cell.lower()
+
+    def test_every_table_has_one_row_per_published_record(self, client, catalogue):
+        published = CaseStudy.objects.published()
+        expected = {
+            "fiches": published.count(),
+            "parties": Participation.objects.filter(case__in=published).count(),
+            "outils": InstrumentUse.objects.filter(case__in=published).count(),
+            "thematiques": CaseStudy.themes.through.objects.filter(casestudy__in=published).count(),
+            "types_de_cooperation": CaseStudy.cooperation_types.through.objects.filter(
+                casestudy__in=published
+            ).count(),
+            "enseignements": Lesson.objects.filter(case__in=published).count(),
+            "territoires": Territory.objects.filter(participations__case__in=published)
+            .distinct()
+            .count(),
+            "organisations": Organisation.objects.filter(participations__case__in=published)
+            .distinct()
+            .count(),
+            "sources": SourceDocument.objects.filter(citations__case__in=published)
+            .distinct()
+            .count(),
+            "citations": Citation.objects.filter(case__in=published).count(),
+        }
+        assert {name: len(read_table(client, name)) for name in TABLES} == expected
+        assert min(expected.values()) >= 1
 
     def test_a_party_row_is_tidy_with_its_codes_and_places(self, client, catalogue):
         rows = read_table(client, "parties", {"q": "Gascogne"})
