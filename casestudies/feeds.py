@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from casestudies.context_processors import publisher
-from casestudies.filters import FACETS, CaseStudyFilterSet
+from casestudies.filters import FACETS, CaseStudyFilterSet, carried_query
 from casestudies.models import CaseStudy, Instrument, Territory, Theme
 
 FEED_LENGTH = 50
@@ -22,17 +22,17 @@ class LatestCasesFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         # The object is the selection's parameters (one Feed instance serves every request).
-        query = request.GET.copy()
-        query.pop("page", None)
-        return query
+        return request.GET
 
     def title(self, obj):
         base = "Catalogue des coopérations territoriales : fiches publiées et mises à jour"
-        return f"{base} (sélection)" if obj else base
+        return f"{base} (sélection)" if carried_query(obj) else base
 
     def link(self, obj):
-        query = obj.urlencode()
-        return reverse("casestudies:case-list") + (f"?{query}" if query else "")
+        return reverse("casestudies:case-list") + carried_query(obj)
+
+    def feed_url(self, obj):
+        return reverse("casestudies:case-feed") + carried_query(obj)
 
     def author_name(self):
         return str(publisher().display_name)
@@ -79,6 +79,9 @@ class ObjectCasesFeed(LatestCasesFeed):
 
     def link(self, obj):
         return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return None  # Django's default: the feed's own address
 
 
 class ThemeCasesFeed(ObjectCasesFeed):

@@ -165,6 +165,15 @@ PAGE_PARAMETERS = frozenset({"page", "page_size", "format"})
 TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_")
 
 
+def carried_query(query, *leave_out: str) -> str:
+    """« ?… »: the list's parameters ``query`` carried to another address (exports, data
+    tables, embedding), without the page number and ``leave_out``; « » when none is left."""
+    params = query.copy()
+    for key in ("page", *leave_out):
+        params.pop(key, None)
+    return "?" + params.urlencode() if params else ""
+
+
 def unknown_parameters(query, known) -> str:
     """A French sentence naming the parameters of ``query`` that a page does not know (empty
     when there is none): ``?thematique=eau`` is reported like an unknown value."""

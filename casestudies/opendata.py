@@ -159,6 +159,13 @@ def sheet_rows(selected: Selected):
                deps, regs, published, updated)  # fmt: skip
 
 
+# Where a party is: the territory itself, or an organisation's territory of establishment.
+PLACED_TERRITORY = (
+    "COALESCE(casestudies_participation.territory_id, (SELECT territory_id FROM "
+    "casestudies_organisation WHERE id = casestudies_participation.organisation_id))"
+)
+
+
 def party_rows(selected: Selected):
     roles = dict(Role.choices)
     territory_kinds = dict(TerritoryKind.choices)
@@ -167,18 +174,8 @@ def party_rows(selected: Selected):
         Participation.objects.filter(case__in=selected.ids)
         .order_by("case__slug", "position", "pk")
         .annotate(
-            departements_codes=places(
-                "COALESCE(casestudies_participation.territory_id, "
-                "(SELECT territory_id FROM casestudies_organisation "
-                "WHERE id = casestudies_participation.organisation_id))",
-                "departements",
-            ),
-            regions_codes=places(
-                "COALESCE(casestudies_participation.territory_id, "
-                "(SELECT territory_id FROM casestudies_organisation "
-                "WHERE id = casestudies_participation.organisation_id))",
-                "regions",
-            ),
+            departements_codes=places(PLACED_TERRITORY, "departements"),
+            regions_codes=places(PLACED_TERRITORY, "regions"),
         ),
         "case__slug", "territory__slug", "territory__name", "territory__kind", "territory__siren",
         "territory__insee_code", "organisation__slug", "organisation__name",
@@ -648,8 +645,3 @@ def package(selected: Selected, table_url: Callable[[Table], str], homepage: str
             for table in TABLES
         ],
     }
-
-
-def filtered(request) -> bool:
-    """Whether the request carries list parameters (then the tables follow its selection)."""
-    return any(key not in {"page", "sort", "sep"} for key in request.GET)

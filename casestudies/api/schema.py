@@ -51,12 +51,12 @@ DETAIL = {
     "required": ["detail"],
     "properties": {"detail": {"type": "string"}},
 }
-PAGE_SIZE_MAX = 100
 
 
 def parameter_constraints() -> dict[str, dict]:
     """The schema of each query parameter of the sheet filters, with the values the server
     accepts: enumerations read from the database when the schema is generated."""
+    from casestudies.api.views import CataloguePagination
     from casestudies.filters import FACETS, SORTS
     from casestudies.middleware import MAX_VALUES
     from casestudies.models import FacetCount
@@ -84,7 +84,11 @@ def parameter_constraints() -> dict[str, dict]:
         "year_min": {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
         "year_max": {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
         "page": {"type": "integer", "minimum": 1},
-        "page_size": {"type": "integer", "minimum": 1, "maximum": PAGE_SIZE_MAX},
+        "page_size": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": CataloguePagination.max_page_size,
+        },
     }
 
 

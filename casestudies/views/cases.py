@@ -106,6 +106,7 @@ class CaseListView(TolerantPageMixin, ListView):
 class CaseDetailView(DetailView):
     template_name = "casestudies/case_detail.html"
     context_object_name = "case"
+    footnotes = False  # note calls, or the notes' text in place (the PDF's footnotes)
 
     def get_queryset(self):
         published = CaseStudy.objects.published()
@@ -136,7 +137,7 @@ class CaseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["similar"] = similar_cases(self.object)
-        context["notes"] = PageNotes.for_page(self.object.citations.all())
+        context["notes"] = PageNotes.for_page(self.object.citations.all(), self.footnotes)
         context["structured_data"] = metadata.sheet(self.object, self.request)
         return context
 
@@ -144,10 +145,7 @@ class CaseDetailView(DetailView):
 class CasePdfView(CaseDetailView):
     """/fiches/<slug>/pdf/: the sheet as a printed case sheet (casestudies/pdf.py)."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["notes"] = PageNotes.for_page(self.object.citations.all(), footnotes=True)
-        return context
+    footnotes = True
 
     def render_to_response(self, context, **response_kwargs):
         response = HttpResponse(

@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
-from casestudies.filters import CaseStudyFilterSet
+from casestudies.filters import CaseStudyFilterSet, carried_query
 from casestudies.models import CaseStudy
 
 DEFAULT_COUNT, MAX_COUNT = 10, 50
@@ -32,19 +32,14 @@ class Embed:
     params: QueryDict  # the list's parameters, « nombre » included
     absolute: Callable[[str], str]
 
-    def query(self, *leave_out) -> str:
-        params = self.params.copy()
-        for key in leave_out:
-            params.pop(key, None)
-        return "?" + params.urlencode() if params else ""
-
     @property
     def frame_url(self) -> str:
-        return self.absolute(reverse("casestudies:embed-list") + self.query())
+        return self.absolute(reverse("casestudies:embed-list") + carried_query(self.params))
 
     @property
     def list_url(self) -> str:
-        return self.absolute(reverse("casestudies:case-list") + self.query("nombre"))
+        list_url = reverse("casestudies:case-list") + carried_query(self.params, "nombre")
+        return self.absolute(list_url)
 
     @property
     def code(self) -> str:
@@ -56,9 +51,7 @@ class Embed:
 
 
 def embed_of(request) -> Embed:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return Embed(params, request.build_absolute_uri)
+    return Embed(request.GET, request.build_absolute_uri)
 
 
 @method_decorator(xframe_options_exempt, name="dispatch")

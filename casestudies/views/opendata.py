@@ -6,7 +6,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from casestudies import opendata
-from casestudies.filters import CaseStudyFilterSet
+from casestudies.filters import CaseStudyFilterSet, carried_query
 from casestudies.models import CaseStudy
 
 
@@ -20,10 +20,7 @@ class SelectionMixin:
 
     def query(self) -> str:
         """The list's parameters to carry over (page and export options left out)."""
-        params = self.request.GET.copy()
-        for key in ("page", "sep"):
-            params.pop(key, None)
-        return "?" + params.urlencode() if params else ""
+        return carried_query(self.request.GET, "sep")
 
     def table_url(self, table, absolute=False) -> str:
         url = reverse("casestudies:data-table", args=[table.name]) + self.query()
@@ -39,7 +36,8 @@ class DataView(SelectionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["tables"] = [(table, self.table_url(table)) for table in opendata.TABLES]
         context["query"] = self.query()
-        context["filtered"] = opendata.filtered(self.request)
+        # Sorting changes no table: only filters and search make a selection.
+        context["filtered"] = bool(carried_query(self.request.GET, "sort", "sep"))
         context["sheet_count"] = self.selected().ids.count() if context["filtered"] else None
         return context
 
