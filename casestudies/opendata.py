@@ -324,7 +324,13 @@ TABLES = (
             Column("chapeau", "string", _("Résumé")),
             Column("annee_debut", "integer", _("Année de début")),
             Column("annee_fin", "integer", _("Année de fin")),
-            Column("etat", "string", _("État"), required=True, enum=labels(CooperationStatus)),
+            Column(
+                "etat",
+                "string",
+                _("État"),
+                _("Vide quand les sources ne le disent pas."),
+                enum=labels(CooperationStatus),
+            ),
             Column("etat_libelle", "string", _("État (libellé)")),
             Column(
                 "departements",
