@@ -39,6 +39,8 @@ FOOTER_LINKS = (
     ("casestudies:legal-notice", _("Mentions légales")),
     ("casestudies:personal-data", _("Données personnelles")),
     ("casestudies:accessibility", _("Accessibilité")),
+    ("contributions:contribute", _("Proposer une coopération")),
+    ("alerts:manage", _("Vos alertes par courriel")),
     ("casestudies:contact", _("Contact")),
     ("casestudies:data", _("Données ouvertes et API")),
 )

@@ -32,3 +32,11 @@ def client_address(request) -> str:
         # The request did not come through every trusted proxy: only the peer is known.
         return remote
     return _valid(forwarded[-count]) or remote
+
+
+def client_fingerprint(request) -> str:
+    """The client's address as a keyed digest: enough to count one address's submissions (rate
+    limits) without storing the address itself."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("cooperations.client", client_address(request)).hexdigest()[:32]

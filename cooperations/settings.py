@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "casestudies",
+    "contributions",
+    "alerts",
     # Development tools (generate_catalogue, bench): no model, no URL, no page.
     "benchmarks",
 ]
@@ -314,3 +316,40 @@ FRANCE_DEPARTEMENTS_SVG = os.environ.get(
     "FRANCE_DEPARTEMENTS_SVG",
     str(BASE_DIR / "node_modules" / "@svg-maps" / "france.departments" / "france.departments.svg"),
 )
+
+# The site's own address (« https://cooperations.example.org »), for the links of e-mails sent
+# outside a request (send_alerts). Pages sending e-mail use the request's address when unset.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
+
+# E-mail (acknowledgements of contributions, notifications to editors, alerts): Django's SMTP
+# backend, configured by EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS / EMAIL_USE_SSL; printed on the console in development mode (DEBUG=1) unless
+# EMAIL_HOST is set. EMAIL_BACKEND overrides both.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "catalogue@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of new contributions besides the users allowed to publish (comma-separated).
+EDITORS_EMAIL = env_list("EDITORS_EMAIL")
+
+# Public contributions (/contribuer/): proposals kept per address per hour and in all per day
+# (past either, HTTP 429). The public forms (contributions, alerts) are refused when sent less
+# than PUBLIC_FORM_MIN_SECONDS after being shown: faster than a person.
+CONTRIBUTIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("CONTRIBUTIONS_PER_ADDRESS_PER_HOUR", "5"))
+CONTRIBUTIONS_PER_DAY = int(os.environ.get("CONTRIBUTIONS_PER_DAY", "200"))
+PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "2"))
+
+# E-mail alerts (/alertes/): requests per address per hour, and days a confirmation link lasts
+# (an alert never confirmed is then deleted with its address).
+ALERTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ALERTS_PER_ADDRESS_PER_HOUR", "10"))
+ALERT_CONFIRMATION_DAYS = int(os.environ.get("ALERT_CONFIRMATION_DAYS", "3"))

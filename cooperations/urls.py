@@ -8,6 +8,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Language switcher (POST /i18n/setlang/); the addresses themselves stay in French.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("contributions.urls")),
+    path("", include("alerts.urls")),
     path("", include("casestudies.urls")),
 ]
 

@@ -25,3 +25,6 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def case(db):
     return complete_case(title="PETR d'essai – Parc d'essai : projet alimentaire")
+
+
+from tests.mailserver import smtp  # noqa: E402, F401  (the local SMTP server fixture)

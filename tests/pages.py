@@ -33,6 +33,8 @@ def public_urls(catalogue) -> list[str]:
                 keys = set(entry.pattern.regex.groupindex)
                 if "format" in keys:
                     continue  # DRF's format suffix variants
+                if keys & {"token", "secret"}:
+                    continue  # an alert's personal links (tests/test_alerts.py covers them)
                 kwargs = {}
                 if "chart" in keys:  # /statistiques/<chart>.csv
                     kwargs = {"chart": "par-thematique"}

@@ -170,6 +170,7 @@ class CaseStudyAdmin(VersionAdmin):
                 "fields": [
                     "publication_status",
                     "published_at",
+                    "major_update_at",
                     ("created_at", "updated_at"),
                     ("updated_by", "version"),
                 ]

@@ -187,6 +187,18 @@ class CaseStudy(models.Model):
         db_index=True,
     )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    # What alerts send again (alerts/digest.py): a change of substance, not a correction.
+    major_update_at = models.DateTimeField(
+        _("dernière mise à jour importante"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "À renseigner quand une mise à jour change le fond de la fiche (nouvelle étape, "
+            "nouveaux partenaires, bilan) : les abonnés aux alertes la reçoivent à nouveau. "
+            "Pas pour une correction."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(

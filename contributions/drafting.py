@@ -1,0 +1,101 @@
+"""« Créer une fiche brouillon »: what a proposal holds, copied into a new draft sheet that the
+editorial team completes (sources, lessons by category) before it goes to review."""
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from casestudies import workflow
+from casestudies.models import (
+    CaseStudy,
+    InstrumentUse,
+    Organisation,
+    Participation,
+    PublicationStatus,
+    Role,
+    Territory,
+)
+
+from .models import Proposal, ProposalKind, ProposalStatus
+
+
+def free_slug(title: str) -> str:
+    base = slugify(title)[:180].strip("-") or "proposition"
+    taken = set(CaseStudy.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def draft_note(proposal: Proposal, unknown: list[str]) -> str:
+    """What the editors must turn into the sheet's own parts before review."""
+    parts = [
+        _(
+            "Fiche créée à partir de la proposition n° %(n)s, à compléter avant relecture : "
+            "sources citées, enseignements classés par catégorie."
+        )
+        % {"n": proposal.pk}
+    ]
+    if proposal.successes:
+        parts.append(_("Ce qui a fonctionné, selon la proposition :") + "\n\n" + proposal.successes)
+    if proposal.obstacles:
+        parts.append(_("Ce qui a freiné, selon la proposition :") + "\n\n" + proposal.obstacles)
+    if unknown:
+        parts.append(
+            _("Partenaires à rapprocher du référentiel : %(names)s.")
+            % {"names": ", ".join(unknown)}
+        )
+    if proposal.instrument_other:
+        parts.append(_("Outil indiqué : %(text)s.") % {"text": proposal.instrument_other})
+    return "\n\n".join(parts)
+
+
+@transaction.atomic
+def create_draft(proposal: Proposal, user) -> CaseStudy:
+    """A draft sheet from a new-cooperation proposal; the proposal becomes « retenue »."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.kind != ProposalKind.NEW:
+        raise ValueError(_("Une mise à jour se reporte dans la fiche existante."))
+    if proposal.draft_id:
+        return proposal.draft
+    case = CaseStudy.objects.create(
+        title=proposal.title,
+        slug=free_slug(proposal.title),
+        summary=proposal.description,
+        start_year=proposal.start_year,
+        end_year=proposal.end_year,
+        further_info="\n".join(f"- <{link}>" for link in proposal.link_list()),
+        publication_status=PublicationStatus.DRAFT,
+        updated_by=user,
+    )
+    case.themes.set(proposal.themes.all())
+    if proposal.instrument_id:
+        InstrumentUse.objects.create(case=case, instrument_id=proposal.instrument_id)
+    unknown = []
+    for position, partner in enumerate(proposal.partners):
+        territory = (
+            partner.get("territory") and Territory.objects.filter(slug=partner["territory"]).first()
+        )
+        organisation = (
+            partner.get("organisation")
+            and Organisation.objects.filter(slug=partner["organisation"]).first()
+        )
+        if territory or organisation:
+            Participation.objects.get_or_create(
+                case=case,
+                territory=territory or None,
+                organisation=None if territory else organisation,
+                role=Role.PARTENAIRE,
+                defaults={"position": position},
+            )
+        else:
+            unknown.append(partner["name"])
+    case.editorial_note = draft_note(proposal, unknown)
+    case.save(update_fields=["editorial_note"])
+    workflow.record_versions(
+        [case], user, _("Créée à partir de la proposition n° %(n)s") % {"n": proposal.pk}
+    )
+    proposal.draft, proposal.status = case, ProposalStatus.ACCEPTED
+    proposal.save(update_fields=["draft", "status", "updated_at"])
+    return case
