@@ -5,11 +5,15 @@ Batching: the sheets changed since the oldest due digest are read once; each *di
 selection is one query of the list's FilterSet over them, whatever the number of alerts that
 share it; the sheets shown are read once. E-mails go through one SMTP connection.
 
-Idempotence: an alert's ``covered_until`` moves to the run's start right after its e-mail is
-sent (its own UPDATE, committed at once): running twice sends nothing twice, and a run that
-stops halfway leaves the alerts already served as they are — the next run sends the others.
+Idempotence: an alert's ``covered_until`` moves to the run's start just before its e-mail is
+sent (its own conditional UPDATE, committed at once, back if the sending fails): running twice,
+or two runs at once, send nothing twice, and a run that stops halfway leaves the alerts already
+served as they are — the next run sends the others. A recipient the relay refuses is logged
+and skipped; the others go on.
 """
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,12 +21,17 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
+from django.http import QueryDict
 
 from casestudies.models import CaseStudy
 from cooperations import mail
 
 from . import selection
 from .models import Alert
+
+logger = logging.getLogger(__name__)
+# What the relay says of one recipient or one message; anything else stops the run.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
 
 
 @dataclass
@@ -32,6 +41,8 @@ class Report:
     nothing_new: int = 0
     expired_requests: int = 0
     selections: int = 0
+    refused: int = 0
+    stale: list[str] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
 
 
@@ -85,8 +96,13 @@ def send_digests(now: datetime, dry_run: bool = False) -> Report:
     recent = changed_sheets(since, now)
     queries = sorted({alert.query for alert in alerts})
     report.selections = len(queries)
+    # A selection whose values the catalogue no longer knows (a theme removed, a partner left
+    # without published sheets) would be read as a wider one: it matches nothing instead.
+    report.stale = [query for query in queries if selection.canonical(QueryDict(query)) != query]
     matches = {
-        query: dict(selection.filterset(query, recent).qs.values_list("pk", "changed_at"))
+        query: {}
+        if query in report.stale
+        else dict(selection.filterset(query, recent).qs.values_list("pk", "changed_at"))
         for query in queries
     }
     published = CaseStudy.objects.published()
@@ -114,12 +130,23 @@ def send_digests(now: datetime, dry_run: bool = False) -> Report:
             if dry_run:
                 report.recipients.append(alert.email)
                 continue
+            # Claimed before it is sent, at once and on its own: another run at the same time
+            # skips it, and a later failure never sends this digest again.
+            claimed = Alert.objects.filter(pk=alert.pk, covered_until=alert.covered_until)
+            if not claimed.update(covered_until=now):
+                continue
             if connection is None:
                 connection = get_connection()
                 connection.open()
-            digest_email(alert, news, summaries[alert.query], connection).send()
-            # At once, on its own: a later failure must not send this digest again.
-            Alert.objects.filter(pk=alert.pk).update(covered_until=now)
+            try:
+                digest_email(alert, news, summaries[alert.query], connection).send()
+            except REFUSED as error:  # this address, not the relay: the others go on
+                logger.warning("Résumé refusé pour l'alerte %s : %s", alert.pk, error)
+                report.refused += 1
+                continue
+            except BaseException:
+                Alert.objects.filter(pk=alert.pk).update(covered_until=alert.covered_until)
+                raise
             report.sent += 1
             report.recipients.append(alert.email)
     finally:

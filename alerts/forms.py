@@ -1,9 +1,11 @@
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cooperations.antispam import HumanCheckForm
 
-from .models import Frequency
+from . import selection
+from .models import Alert, Frequency
 
 
 class AlertForm(HumanCheckForm):
@@ -23,6 +25,15 @@ class AlertForm(HumanCheckForm):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_selection(self):
+        query = selection.canonical(QueryDict(self.cleaned_data["selection"]))
+        if len(query) > Alert._meta.get_field("query").max_length:
+            raise forms.ValidationError(
+                _("Cette sélection est trop longue pour une alerte : retirez quelques filtres."),
+                code="too_long",
+            )
+        return query
 
 
 class ManageLinkForm(HumanCheckForm):

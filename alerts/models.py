@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,11 @@ def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+def owner_key(email: str) -> str:
+    """An address as the key of its alerts' page: the link carries this, never the address."""
+    return salted_hmac("alerts.owner", email.strip().lower()).hexdigest()[:40]
+
+
 class AlertQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
@@ -37,8 +43,8 @@ class AlertQuerySet(models.QuerySet):
         return self.confirmed().filter(condition)
 
     def expired_requests(self, now, days: int):
-        """Alerts never confirmed whose confirmation link has expired."""
-        return self.filter(confirmed_at__isnull=True, created_at__lt=now - timedelta(days=days))
+        """Alerts never confirmed whose last confirmation link has expired."""
+        return self.filter(confirmed_at__isnull=True, requested_at__lt=now - timedelta(days=days))
 
     def requested_since(self, hours: int, fingerprint: str):
         since = timezone.now() - timedelta(hours=hours)
@@ -47,6 +53,7 @@ class AlertQuerySet(models.QuerySet):
 
 class Alert(models.Model):
     email = models.EmailField(_("adresse électronique"), max_length=254)
+    owner = models.CharField(max_length=40, editable=False, db_index=True, default="")
     query = models.CharField(_("sélection"), max_length=2000, blank=True)
     frequency = models.CharField(
         _("fréquence"), max_length=20, choices=Frequency.choices, default=Frequency.WEEKLY
@@ -85,3 +92,7 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.email} — {self.query or '*'}"
+
+    def save(self, *args, **kwargs):
+        self.owner = owner_key(self.email)
+        super().save(*args, **kwargs)

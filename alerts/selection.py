@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casestudies.filters import CaseStudyFilterSet
+from casestudies.models import CaseStudy
 from casestudies.views.cases import active_chips
+
+from .models import owner_key
 
 # What a selection keeps: the filters, not the order or the page.
 NOT_SELECTION = {"sort", "page", "page_size", "format"}
@@ -20,17 +23,19 @@ MANAGE_DAYS = 90
 
 
 def canonical(query: QueryDict) -> str:
-    """The filter parameters of ``query``, sorted, each value once: one alert per selection."""
-    pairs = sorted(
-        {
-            (name, value.strip())
-            for name in query
-            if name in CaseStudyFilterSet.base_filters and name not in NOT_SELECTION
-            for value in query.getlist(name)
-            if value.strip()
-        }
-    )
-    return urlencode(pairs)
+    """The selection of ``query`` as the list understands it: its filters' valid values (unknown
+    ones dropped, as the list drops them), sorted, each once; not the order or the page."""
+    reading = CaseStudyFilterSet(query, queryset=CaseStudy.objects.published())
+    pairs = set()
+    for name, value in reading.cleaned.items():
+        if name in NOT_SELECTION or value in (None, "", []):
+            continue
+        if name == "q":
+            value = reading.search_text
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if str(item).strip():
+                pairs.add((name, str(item)))
+    return urlencode(sorted(pairs))
 
 
 def filterset(query: str, queryset) -> CaseStudyFilterSet:
@@ -64,15 +69,17 @@ def read_confirm_token(token: str, days: int):
 
 
 def manage_path(email: str) -> str:
-    return (
-        reverse("alerts:manage")
-        + "?"
-        + urlencode({"jeton": signing.dumps(email.lower(), salt=MANAGE_SALT, compress=True)})
-    )
+    """The link to an address's alerts: signed, expiring, opaque (no address in it)."""
+    token = signing.dumps(owner_key(email), salt=MANAGE_SALT)
+    return reverse("alerts:manage") + "?" + urlencode({"jeton": token})
 
 
 def read_manage_token(token: str) -> str:
-    return signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_DAYS * 24 * 3600)
+    """The owner key of a manage link; raises SignatureExpired or BadSignature."""
+    value = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_DAYS * 24 * 3600)
+    if not isinstance(value, str):
+        raise signing.BadSignature("format")
+    return value
 
 
 def unsubscribe_path(alert) -> str:

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from casestudies.models import CaseStudy
 from cooperations import mail
-from cooperations.antispam import HONEYPOT
+from cooperations.antispam import HONEYPOT, too_many_attempts
 from cooperations.client_address import client_fingerprint
 
 from . import selection
@@ -29,15 +28,12 @@ from .models import Alert
 RESEND_AFTER = timedelta(minutes=5)
 
 
-def refusal(fingerprint: str) -> str:
-    """Why a new request is refused (HTTP 429), or « »: alerts and links asked per hour."""
-    key = f"alerts:requests:{fingerprint}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    if count > settings.ALERTS_PER_ADDRESS_PER_HOUR:
+def refusal(request) -> str:
+    """Why a new request is refused (HTTP 429), or « »: every post counts, per address and hour;
+    alerts stored for the address in the hour count too (whatever the cache)."""
+    limit = settings.ALERTS_PER_ADDRESS_PER_HOUR
+    recent = Alert.objects.requested_since(1, client_fingerprint(request)).count()
+    if recent >= limit or too_many_attempts(request, "alerts", limit):
         return _("Trop de demandes d'alertes depuis votre connexion : réessayez dans une heure.")
     return ""
 
@@ -56,9 +52,11 @@ class PublicFormView(FormView):
     done = ""
 
     def post(self, request, *args, **kwargs):
-        reason = refusal(client_fingerprint(request))
+        reason = refusal(request)
         if reason:
-            return render(request, "refused.html", {"refusal": reason}, status=429)
+            response = render(request, "refused.html", {"refusal": reason}, status=429)
+            response["Retry-After"] = "3600"
+            return response
         if request.POST.get(HONEYPOT):
             return redirect(self.done)
         return super().post(request, *args, **kwargs)
@@ -89,7 +87,7 @@ class AlertCreateView(PublicFormView):
         return context
 
     def form_valid(self, form):
-        query = selection.canonical(QueryDict(form.cleaned_data["selection"]))
+        query = form.cleaned_data["selection"]
         email, now = form.cleaned_data["email"], timezone.now()
         try:
             with transaction.atomic():
@@ -108,7 +106,9 @@ class AlertCreateView(PublicFormView):
             mail.send_quietly(manage_link_email(email, self.request))
         elif created or alert.requested_at <= now - RESEND_AFTER:
             Alert.objects.filter(pk=alert.pk).update(
-                requested_at=now, frequency=form.cleaned_data["frequency"]
+                requested_at=now,
+                frequency=form.cleaned_data["frequency"],
+                client_fingerprint=client_fingerprint(self.request),
             )
             context = {
                 "alert": alert,
@@ -125,43 +125,55 @@ class RequestedView(TemplateView):
 
 
 class ConfirmView(TemplateView):
-    """The link of the confirmation e-mail: signed, expiring; confirming twice is harmless."""
+    """The link of the confirmation e-mail (signed, expiring) shows a button; the button
+    confirms. A link alone confirms nothing: mail scanners follow links, people press buttons.
+    Confirming twice is harmless."""
 
     template_name = "alerts/confirmed.html"
 
     def get(self, request, token):
-        try:
-            pk, secret = selection.read_confirm_token(token, settings.ALERT_CONFIRMATION_DAYS)
-        except signing.SignatureExpired:
-            return self.problem(
-                _(
-                    "Ce lien de confirmation a expiré. "
-                    "Refaites la demande depuis la liste des fiches."
-                )
-            )
-        except signing.BadSignature:
-            return self.problem(
-                _(
-                    "Ce lien de confirmation n'est pas valide. "
-                    "Copiez-le en entier depuis le courriel."
-                )
-            )
-        alert = Alert.objects.filter(pk=pk).first()
-        if alert is None or not str(alert.secret).startswith(str(secret)):
-            return self.problem(
-                _("Cette demande d'alerte n'existe plus. Refaites-la depuis la liste des fiches.")
-            )
+        alert, problem = self.alert(token)
+        if problem:
+            return self.problem(problem)
+        return self.render_to_response(self.context(alert, confirmed=alert.confirmed_at))
+
+    def post(self, request, token):
+        alert, problem = self.alert(token)
+        if problem:
+            return self.problem(problem)
         if alert.confirmed_at is None:
             now = timezone.now()
             Alert.objects.filter(pk=alert.pk, confirmed_at=None).update(
                 confirmed_at=now, covered_until=now
             )
-        context = self.get_context_data(
+        return self.render_to_response(self.context(alert, confirmed=True))
+
+    def alert(self, token):
+        """(the alert, None), or (None, why the link cannot be used)."""
+        try:
+            pk, secret = selection.read_confirm_token(token, settings.ALERT_CONFIRMATION_DAYS)
+        except signing.SignatureExpired:
+            return None, _(
+                "Ce lien de confirmation a expiré. Refaites la demande depuis la liste des fiches."
+            )
+        except signing.BadSignature:
+            return None, _(
+                "Ce lien de confirmation n'est pas valide. Copiez-le en entier depuis le courriel."
+            )
+        alert = Alert.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+        if alert is None or not str(alert.secret).startswith(str(secret)):
+            return None, _(
+                "Cette demande d'alerte n'existe plus. Refaites-la depuis la liste des fiches."
+            )
+        return alert, None
+
+    def context(self, alert, confirmed):
+        return self.get_context_data(
             alert=alert,
+            confirmed=confirmed,
             selection=selection.summary(alert.query, CaseStudy.objects.published()),
             manage_url=selection.manage_path(alert.email),
         )
-        return self.render_to_response(context)
 
     def problem(self, text: str):
         return self.render_to_response(self.get_context_data(problem=text), status=400)
@@ -180,7 +192,7 @@ class ManageView(PublicFormView):
         if not token:
             return super().get(request, *args, **kwargs)
         try:
-            email = selection.read_manage_token(token[:1000])
+            owner = selection.read_manage_token(token[:1000])
         except signing.SignatureExpired:
             return self.problem(_("Ce lien a expiré : demandez-en un nouveau ci-dessous."))
         except signing.BadSignature:
@@ -193,9 +205,11 @@ class ManageView(PublicFormView):
                 "list_url": selection.list_path(alert.query),
                 "unsubscribe_url": selection.unsubscribe_path(alert),
             }
-            for alert in Alert.objects.filter(email=email).order_by("pk")
+            for alert in Alert.objects.filter(owner=owner).order_by("pk")
         ]
-        return self.render_to_response(self.get_context_data(email=email, alerts=alerts))
+        email = alerts[0]["alert"].email if alerts else ""
+        context = self.get_context_data(email=email, alerts=alerts, known=True)
+        return self.render_to_response(context)
 
     def problem(self, text):
         return self.render_to_response(self.get_context_data(problem=text), status=400)

@@ -288,9 +288,9 @@ class SlugsField(forms.MultipleChoiceField):
         # Distinct, and at most MAX_VALUES of them (casestudies/middleware.py).
         values = list(dict.fromkeys(self.to_python(value)))
         published = FacetCount.objects.filter(facet=self.facet, sheets__gt=0)
-        known = set(
-            published.filter(value__in=[v[:200] for v in values]).values_list("value", flat=True)
-        )
+        # A NUL byte is no slug, and PostgreSQL refuses it in a text parameter.
+        asked = [v[:200] for v in values if "\x00" not in v]
+        known = set(published.filter(value__in=asked).values_list("value", flat=True))
         self.rejected = [v[:60] for v in values if v not in known]
         return [v for v in values if v in known]
 

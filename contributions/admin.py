@@ -120,19 +120,26 @@ class ProposalAdmin(admin.ModelAdmin):
         case = create_draft(proposal, request.user)
         self.message_user(
             request,
-            _("Fiche brouillon « %(title)s » créée : complétez-la (sources, enseignements).")
-            % {"title": case.title},
+            _(
+                "Fiche brouillon « %(title)s » créée. Complétez-la à partir de la proposition "
+                "n° %(n)s : sources, enseignements (ce qui a fonctionné ou freiné), partenaires "
+                "non reconnus."
+            )
+            % {"title": case.title, "n": proposal.pk},
             messages.SUCCESS,
         )
         return redirect("admin:casestudies_casestudy_change", case.pk)
 
-    @admin.action(description=_("Créer une fiche brouillon pour chaque proposition retenue"))
+    @admin.action(
+        description=_("Créer une fiche brouillon (propositions de coopération non refusées)")
+    )
     def create_drafts(self, request, queryset):
         if not self.can_draft(request):
             raise PermissionDenied
+        waiting = queryset.filter(kind=ProposalKind.NEW, draft=None)
         drafted = [
             create_draft(proposal, request.user)
-            for proposal in queryset.filter(kind=ProposalKind.NEW, draft=None)
+            for proposal in waiting.exclude(status=ProposalStatus.REFUSED)
         ]
         self.message_user(
             request,

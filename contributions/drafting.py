@@ -1,5 +1,6 @@
-"""« Créer une fiche brouillon »: what a proposal holds, copied into a new draft sheet that the
-editorial team completes (sources, lessons by category) before it goes to review."""
+"""« Créer une fiche brouillon »: what a proposal holds that fits the sheet's own fields (title,
+summary, years, themes, instrument, recognised partners, links) copied into a new draft sheet;
+the editorial team completes it (sources, lessons by category) from the proposal."""
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -28,29 +29,6 @@ def free_slug(title: str) -> str:
     return slug
 
 
-def draft_note(proposal: Proposal, unknown: list[str]) -> str:
-    """What the editors must turn into the sheet's own parts before review."""
-    parts = [
-        _(
-            "Fiche créée à partir de la proposition n° %(n)s, à compléter avant relecture : "
-            "sources citées, enseignements classés par catégorie."
-        )
-        % {"n": proposal.pk}
-    ]
-    if proposal.successes:
-        parts.append(_("Ce qui a fonctionné, selon la proposition :") + "\n\n" + proposal.successes)
-    if proposal.obstacles:
-        parts.append(_("Ce qui a freiné, selon la proposition :") + "\n\n" + proposal.obstacles)
-    if unknown:
-        parts.append(
-            _("Partenaires à rapprocher du référentiel : %(names)s.")
-            % {"names": ", ".join(unknown)}
-        )
-    if proposal.instrument_other:
-        parts.append(_("Outil indiqué : %(text)s.") % {"text": proposal.instrument_other})
-    return "\n\n".join(parts)
-
-
 @transaction.atomic
 def create_draft(proposal: Proposal, user) -> CaseStudy:
     """A draft sheet from a new-cooperation proposal; the proposal becomes « retenue »."""
@@ -72,7 +50,6 @@ def create_draft(proposal: Proposal, user) -> CaseStudy:
     case.themes.set(proposal.themes.all())
     if proposal.instrument_id:
         InstrumentUse.objects.create(case=case, instrument_id=proposal.instrument_id)
-    unknown = []
     for position, partner in enumerate(proposal.partners):
         territory = (
             partner.get("territory") and Territory.objects.filter(slug=partner["territory"]).first()
@@ -89,10 +66,9 @@ def create_draft(proposal: Proposal, user) -> CaseStudy:
                 role=Role.PARTENAIRE,
                 defaults={"position": position},
             )
-        else:
-            unknown.append(partner["name"])
-    case.editorial_note = draft_note(proposal, unknown)
-    case.save(update_fields=["editorial_note"])
+    # What worked and what stalled, the partners not recognised, the instrument typed freely
+    # stay in the proposal (linked from the sheet's history): nothing unverified is copied
+    # into a public section of the sheet.
     workflow.record_versions(
         [case], user, _("Créée à partir de la proposition n° %(n)s") % {"n": proposal.pk}
     )

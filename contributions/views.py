@@ -9,7 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from casestudies.models import CaseStudy
 from cooperations import mail
-from cooperations.antispam import HONEYPOT
+from cooperations.antispam import HONEYPOT, too_many_attempts
 from cooperations.client_address import client_fingerprint
 
 from .forms import PARTNER_FIELDS, ProposalForm, known_parties
@@ -59,7 +59,8 @@ class ContributeView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         slug = (request.POST or request.GET).get("fiche", "")[:200]
-        self.case = CaseStudy.objects.published().filter(slug=slug).first() if slug else None
+        wanted = slug and "\x00" not in slug  # PostgreSQL refuses NUL in a text parameter
+        self.case = CaseStudy.objects.published().filter(slug=slug).first() if wanted else None
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -68,9 +69,15 @@ class ContributeView(FormView):
     def post(self, request, *args, **kwargs):
         self.fingerprint = client_fingerprint(request)
         refusal = too_many(self.fingerprint)
+        if not refusal and too_many_attempts(
+            request, "contributions", settings.CONTRIBUTION_ATTEMPTS_PER_HOUR
+        ):
+            refusal = _("Trop d'envois depuis votre connexion : réessayez dans une heure.")
         if refusal:
             # A light page: a flood of refused posts costs one indexed count each.
-            return render(request, "refused.html", {"refusal": refusal}, status=429)
+            response = render(request, "refused.html", {"refusal": refusal}, status=429)
+            response["Retry-After"] = "3600"
+            return response
         if request.POST.get(HONEYPOT):
             return redirect("contributions:thanks")  # a robot: as if accepted, nothing is kept
         return super().post(request, *args, **kwargs)

@@ -62,3 +62,20 @@ class HumanCheckForm(forms.Form):
         """A fresh start time for the form shown again with its errors (what was typed stays)."""
         self.data = self.data.copy()
         self.data[STARTED] = start_token()
+
+
+def too_many_attempts(request, scope: str, limit: int) -> bool:
+    """Every post of a public form counts, valid or not, per address and per hour (in the cache:
+    shared by every server process when REDIS_URL is set). Past ``limit``: refuse with a 429."""
+    from django.core.cache import cache
+
+    from cooperations.client_address import client_fingerprint
+
+    key = f"antispam:{scope}:{client_fingerprint(request)}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count > limit

@@ -347,6 +347,8 @@ EDITORS_EMAIL = env_list("EDITORS_EMAIL")
 # than PUBLIC_FORM_MIN_SECONDS after being shown: faster than a person.
 CONTRIBUTIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("CONTRIBUTIONS_PER_ADDRESS_PER_HOUR", "5"))
 CONTRIBUTIONS_PER_DAY = int(os.environ.get("CONTRIBUTIONS_PER_DAY", "200"))
+# Posts of the form per address per hour, valid or not (robots, forms sent too fast).
+CONTRIBUTION_ATTEMPTS_PER_HOUR = int(os.environ.get("CONTRIBUTION_ATTEMPTS_PER_HOUR", "30"))
 PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "2"))
 
 # E-mail alerts (/alertes/): requests per address per hour, and days a confirmation link lasts

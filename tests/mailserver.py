@@ -15,6 +15,13 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refuse = False
+        self.refused_recipients = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused_recipients:
+            return "550 Boîte inconnue"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:

@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
+from urllib.parse import unquote
 
 import pytest
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils import timezone
 from alerts import selection
 from alerts.digest import send_digests
 from alerts.models import Alert, Frequency
+from casestudies.models import CaseStudy
 from cooperations.antispam import start_token
 from tests.factories import CaseStudyFactory, ThemeFactory
 
@@ -70,6 +73,24 @@ def test_the_list_offers_an_alert_on_its_own_selection(client, themes):
     assert form.context["selection"] == [f"Thématique : {water.name}"]
 
 
+def test_a_selection_keeps_what_the_list_understands_and_stays_bounded(client, themes):
+    water, _ = themes
+    form = client.get(CREATE, {"theme": ["inconnue", water.slug, water.slug], "q": "  eau  "})
+    assert form.context["form"]["selection"].value() == f"q=eau&theme={water.slug}"
+    # Unknown values are dropped before saving, a NUL byte included (never sent to PostgreSQL).
+    assert subscribe(client, f"theme=inconnue&territory=%00&theme={water.slug}").status_code == 302
+    assert Alert.objects.get().query == f"theme={water.slug}"
+    assert client.get(CREATE, {"territory": "\x00"}).status_code == 200
+    # Encoded, a selection grows (« é » is six characters): past the column, a clear refusal.
+    accents = f"q={'é' * 150}&theme={water.slug}"
+    assert len(selection.canonical(QueryDict(accents))) > 900 > len(accents)
+    with mock.patch.object(Alert._meta.get_field("query"), "max_length", 500):
+        response = subscribe(client, accents, email="longue@exemple.org")
+    assert response.status_code == 200
+    assert "trop longue" in str(response.context["form"].errors["selection"])
+    assert not Alert.objects.filter(email="longue@exemple.org").exists()
+
+
 def test_double_opt_in_through_a_real_smtp_server(client, themes, smtp):
     water, _ = themes
     response = subscribe(client, f"theme={water.slug}")
@@ -82,13 +103,18 @@ def test_double_opt_in_through_a_real_smtp_server(client, themes, smtp):
     body = smtp.body(message)
     assert f"Thématique : {water.name}" in body
     [confirm] = [link for link in links_in(body) if "/confirmer/" in link]
+    # Following the link (as a mail scanner does) shows a button and confirms nothing.
     page = client.get(confirm)
+    assert page.status_code == 200 and "Confirmer l'alerte" in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.confirmed_at is None
+    page = client.post(confirm)
     assert page.status_code == 200 and "Alerte confirmée" in page.content.decode()
     alert.refresh_from_db()
     assert alert.confirmed_at is not None and alert.covered_until == alert.confirmed_at
-    # Following the link again changes nothing.
+    # Confirming again changes nothing.
     first = alert.confirmed_at
-    assert client.get(confirm).status_code == 200
+    assert client.post(confirm).status_code == 200
     alert.refresh_from_db()
     assert alert.confirmed_at == first
 
@@ -97,7 +123,7 @@ def test_an_expired_or_tampered_confirmation_link_confirms_nothing(client, theme
     alert = Alert.objects.create(email="lea@exemple.org", query="")
     with mock.patch("time.time", return_value=timezone.now().timestamp() - 4 * 86400):
         old = selection.confirm_path(alert)
-    expired = client.get(old)
+    expired = client.post(old)
     assert expired.status_code == 400 and "a expiré" in expired.content.decode()
     tampered = client.get(selection.confirm_path(alert).replace(":", ";", 1))
     assert tampered.status_code == 400 and "pas valide" in tampered.content.decode()
@@ -175,10 +201,20 @@ def test_a_digest_lists_exactly_the_new_and_substantially_updated_sheets_of_the_
     assert len(smtp.messages) == 1
 
 
+def test_an_alert_on_a_search_sends_the_sheets_the_search_finds(themes, smtp):
+    water, _ = themes
+    confirmed_alert("q=riviere", "recherche@exemple.org")
+    CaseStudyFactory(title="Contrat de rivière partagé", themes=[water])
+    CaseStudyFactory(title="Cantines et producteurs", themes=[water])
+    send_digests(timezone.now())
+    [message] = smtp.to("recherche@exemple.org")
+    assert re.findall(r"^- (.+)$", smtp.body(message), flags=re.M) == ["Contrat de rivière partagé"]
+
+
 def test_unconfirmed_addresses_get_no_digest_and_are_forgotten(themes, smtp, settings):
     water, _ = themes
     pending = Alert.objects.create(email="pas-confirme@exemple.org", query="")
-    Alert.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(days=5))
+    Alert.objects.filter(pk=pending.pk).update(requested_at=timezone.now() - timedelta(days=5))
     fresh = Alert.objects.create(email="en-attente@exemple.org", query="")
     CaseStudyFactory(themes=[water])
     report = send_digests(timezone.now())
@@ -220,6 +256,54 @@ def test_a_run_that_fails_halfway_resends_nothing_already_sent(themes, smtp):
     assert recipients == ["abonne0@exemple.org", "abonne1@exemple.org", "abonne2@exemple.org"]
 
 
+def test_a_refused_address_does_not_hold_the_others_back(themes, smtp):
+    water, _ = themes
+    for email in ("refusee@exemple.org", "servie@exemple.org"):
+        confirmed_alert("", email)
+    smtp.refused_recipients.add("refusee@exemple.org")
+    CaseStudyFactory(title="Nouvelle", themes=[water])
+    report = send_digests(timezone.now())
+    assert report.refused == 1 and report.sent == 1
+    assert [str(m["To"]) for m in smtp.messages] == ["servie@exemple.org"]
+    send_digests(timezone.now())  # the next run does not stop on it either
+    assert len(smtp.messages) == 1
+
+
+def test_two_runs_at_once_send_each_digest_once(themes, smtp):
+    water, _ = themes
+    for n in range(3):
+        confirmed_alert("", f"abonne{n}@exemple.org")
+    CaseStudyFactory(title="Nouvelle", themes=[water])
+    now, real_send, nested = timezone.now(), EmailMessage.send, []
+
+    def send_and_start_another_run(message, *args, **kwargs):
+        if not nested:  # while the first run sends its first digest, a second run starts
+            nested.append(None)
+            nested[0] = send_digests(now)
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMessage, "send", send_and_start_another_run):
+        first = send_digests(now)
+    assert first.sent + nested[0].sent == 3
+    assert sorted(str(m["To"]) for m in smtp.messages) == [
+        "abonne0@exemple.org",
+        "abonne1@exemple.org",
+        "abonne2@exemple.org",
+    ]
+
+
+def test_a_selection_the_catalogue_no_longer_knows_matches_nothing(themes, smtp):
+    _, food = themes
+    gone = ThemeFactory(name="Thématique supprimée")
+    CaseStudyFactory(title="Une fiche de la thématique", themes=[gone])
+    confirmed_alert(f"theme={gone.slug}", "perimee@exemple.org")
+    CaseStudy.objects.filter(title="Une fiche de la thématique").delete()
+    gone.delete()  # the theme leaves: its alert must not widen to every sheet
+    CaseStudyFactory(title="Autre nouveauté", themes=[food])
+    report = send_digests(timezone.now())
+    assert report.stale == [f"theme={gone.slug}"] and smtp.messages == []
+
+
 def test_the_digest_reads_do_not_grow_with_the_number_of_alerts(themes, smtp):
     water, food = themes
     CaseStudyFactory(title="Nouvelle eau", themes=[water])
@@ -258,8 +342,12 @@ def test_the_manage_page_shows_one_address_s_alerts_from_the_e_mail_link(client,
     water, _ = themes
     confirmed_alert(f"theme={water.slug}")
     confirmed_alert("", "autre@exemple.org")
-    page = client.get(selection.manage_path("lea@exemple.org"))
-    assert page.status_code == 200
+    link = selection.manage_path("lea@exemple.org")
+    token = unquote(link.split("jeton=")[1])
+    payload = signing.b64_decode(token.split(":")[0].encode())
+    assert b"lea" not in payload and b"exemple" not in payload  # opaque: no address
+    page = client.get(link)
+    assert page.status_code == 200 and page.context["email"] == "lea@exemple.org"
     assert [item["selection"] for item in page.context["alerts"]] == [f"Thématique : {water.name}"]
     assert client.get(reverse("alerts:manage"), {"jeton": "faux"}).status_code == 400
     # Without the link: ask for it; the answer never says whether the address is known.

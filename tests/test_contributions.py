@@ -222,6 +222,21 @@ def test_the_daily_limit_holds_whatever_the_addresses(known, settings):
     assert Proposal.objects.count() == 3
 
 
+def test_invalid_posts_count_too(client, known, settings):
+    settings.PUBLIC_FORM_MIN_SECONDS = 60  # every post is « too fast »
+    settings.CONTRIBUTION_ATTEMPTS_PER_HOUR = 30
+    statuses = [client.post(URL, proposal_data(known)).status_code for _ in range(40)]
+    assert statuses == [200] * 30 + [429] * 10
+    refused = client.post(URL, proposal_data(known))
+    assert refused["Retry-After"] == "3600" and Proposal.objects.count() == 0
+
+
+def test_a_nul_byte_never_reaches_the_database(client, known):
+    assert client.get(URL, {"fiche": "a\x00b"}).status_code == 200
+    assert client.post(URL, proposal_data(known, fiche="\x00")).status_code == 302
+    assert Proposal.objects.get().case is None
+
+
 def test_a_flood_of_1000_posts_keeps_the_limit_and_costs_one_query_each(client, known, settings):
     settings.CONTRIBUTIONS_PER_ADDRESS_PER_HOUR = 5
     statuses = [client.post(URL, proposal_data(known)).status_code for _ in range(999)]
@@ -310,15 +325,31 @@ def test_creer_une_fiche_brouillon_copies_what_it_can_into_an_unpublished_draft(
         (known["territory"].pk, None, Role.PARTENAIRE),
         (None, known["organisation"].pk, Role.PARTENAIRE),
     }
-    assert "Communauté de communes inventée" in draft.editorial_note
-    assert "Des élus qui se connaissent." in draft.editorial_note
+    # Nothing unverified goes into a public section: the lessons stay in the proposal.
+    assert draft.editorial_note == "" and "élus" not in draft.summary
     assert "<https://exemple.org/dossier>" in draft.further_info
+    [message] = [str(m) for m in response.wsgi_request._messages]
+    assert f"proposition n° {proposal.pk}" in message
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.draft == draft
     # Not public, and a second click creates nothing more.
     assert client.get(draft.get_absolute_url()).status_code == 404
     admin_client.post(url)
     assert CaseStudy.objects.filter(title=proposal.title).count() == 1
+
+
+def test_the_bulk_action_drafts_only_proposals_not_refused(admin_client, client, known):
+    for title in ("Retenue un jour", "Refusée d'emblée"):
+        assert client.post(URL, proposal_data(known, title=title)).status_code == 302
+    Proposal.objects.filter(title="Refusée d'emblée").update(status=ProposalStatus.REFUSED)
+    changelist = reverse("admin:contributions_proposal_changelist")
+    ids = [str(pk) for pk in Proposal.objects.values_list("pk", flat=True)]
+    admin_client.post(changelist, {"action": "create_drafts", "_selected_action": ids})
+    assert list(
+        CaseStudy.objects.filter(title__in=["Retenue un jour", "Refusée d'emblée"]).values_list(
+            "title", flat=True
+        )
+    ) == ["Retenue un jour"]
 
 
 def test_an_update_report_creates_no_draft(admin_client, client, known):

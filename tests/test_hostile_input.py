@@ -76,6 +76,9 @@ HOSTILE_QUERIES = [
     "&".join(["q=eau"] * 300),
     "&".join(f"theme=valeur-{n}" for n in range(300)),
     "&".join(f"parametre{n}=1" for n in range(300)),
+    # A NUL byte in a value looked up in the database (PostgreSQL refuses it in a parameter).
+    "territory=%00&organisation=a%00b&party_kind_a=%00",
+    "fiche=%00",
     "page=-5&page_size=100000",
     "year_min=2100&year_max=1950",
     "fiches=" + ",".join(["x"] * 500),
@@ -128,6 +131,9 @@ def test_hostile_query_strings_on_every_public_address(client, mixed_catalogue):
         "casestudies:data",
         "casestudies:data-package",
         "casestudies:case-export-xlsx",
+        "contributions:contribute",
+        "alerts:create",
+        "alerts:manage",
     ],
 )
 def test_every_hostile_value_on_the_pages_that_read_parameters(client, mixed_catalogue, route):

@@ -4,7 +4,8 @@ Run it once a day (cron, systemd timer: see the README, « Alertes par courriel 
 idempotent: running it twice sends nothing twice; after a failure, run it again.
 """
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -23,10 +24,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, now=None, **options):
+        if not settings.SITE_URL:
+            raise CommandError(
+                "SITE_URL doit être défini (https://…) : "
+                "les courriels portent des liens vers le site."
+            )
         moment = parse_datetime(now) if now else timezone.now()
         if moment is None:
-            self.stderr.write(f"Date illisible : {now}")
-            return
+            raise CommandError(f"Date illisible : {now} (attendu : ISO 8601, 2026-12-08T07:15).")
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         report = send_digests(moment, dry_run=dry_run)
@@ -34,5 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.due} alertes dues, {report.selections} sélections distinctes ; "
             f"résumés {verb} : {len(report.recipients)} ; sans nouveauté : {report.nothing_new} ; "
-            f"demandes non confirmées effacées : {report.expired_requests}."
+            f"demandes non confirmées effacées : {report.expired_requests} ; "
+            f"adresses refusées par le relais : {report.refused} ; "
+            f"sélections devenues inconnues : {len(report.stale)}."
         )
