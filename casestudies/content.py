@@ -44,6 +44,7 @@ from casestudies.models import (
     CaseStudy,
     Citation,
     CooperationType,
+    FinderRule,
     Instrument,
     InstrumentUse,
     Lesson,
@@ -73,6 +74,7 @@ SOURCE_FIELDS = {
     "title", "short_title", "reference", "publisher", "year", "date_note", "kind", "url",
     "licence", "summary", "key_figures", "line_count",
 }  # fmt: skip
+FINDER_RULE_FIELDS = {"name", "conditions", "weight", "explanation", "legal_reference", "position"}
 INSTRUMENT_FIELDS = {
     "name", "family", "legal_basis", "definition", "distinctions", "triggers", "partners_scale",
     "stakes", "ambitions", "purpose", "actors", "examples", "links", "position",
@@ -470,6 +472,13 @@ SECTIONS = [
         ),
         create_only=frozenset({"publication_status"}),
     ),
+    Section(
+        "finder_rules",
+        FinderRule,
+        FINDER_RULE_FIELDS,
+        [SlugSet("favours", Instrument), SlugSet("excludes", Instrument)],
+        prefetch=("favours", "excludes"),
+    ),
 ]
 
 
@@ -598,6 +607,12 @@ class ContentLoader:
             if outcome:
                 relation.write(self, instance, wanted, f"{where}.{relation.name}")
                 changes[relation.name] = outcome
+        check = getattr(instance, "clean_relations", None)
+        if check is not None:
+            try:
+                check()
+            except ValidationError as error:
+                raise ContentError(f"{where} : {' '.join(error.messages)}") from error
         self.count(section, instance, created, changes)
 
     def count(self, section, instance, created, changes):

@@ -4,10 +4,10 @@ A URL may repeat a parameter hundreds of times (`?q=eau&q=eau&…`): every link 
 would carry the whole query again and every filter would parse every copy. Before any view
 runs, the public query string is reduced to what the catalogue can use:
 - a parameter that takes one value (`q`, `sort`, `page`, `year_min`…) keeps its FIRST value;
-- a parameter that takes several (the facets, partners and party kinds of /fiches/, `fiches`
-  of /comparer/) keeps each distinct value once, at most ``MAX_VALUES`` of them — the pages
-  bound silently, the API refuses more than ``MAX_VALUES`` values with a 400
-  (``request.too_many_values`` names those parameters);
+- a parameter that takes several (the facets, partners and party kinds of /fiches/,
+  `fiches` of /comparer/, `avec` and `theme` of /trouver/) keeps each distinct value once, at
+  most ``MAX_VALUES`` of them — the pages bound silently, the API refuses more than
+  ``MAX_VALUES`` values with a 400 (``request.too_many_values`` names those parameters);
 - at most ``MAX_PARAMETERS`` distinct parameters are kept (unknown ones are still reported by
   the pages that report them, within that bound).
 The administration is left alone: its list filters have their own parameters.
@@ -24,13 +24,16 @@ def multi_valued_parameters() -> frozenset[str]:
     from django_filters import MultipleChoiceFilter
 
     from casestudies.filters import CaseStudyFilterSet
+    from casestudies.models.finder import QUESTIONS
 
     lists = {
         name
         for name, definition in CaseStudyFilterSet.base_filters.items()
         if isinstance(definition, MultipleChoiceFilter)
     }
-    return frozenset(lists | {"fiches"})
+    # /comparer/'s sheets, and the questions of /trouver/ that take several answers.
+    finder = {name for name, question in QUESTIONS.items() if question.multiple}
+    return frozenset(lists | finder | {"fiches"})
 
 
 def too_many_values(query: QueryDict, multi_valued) -> list[str]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "casestudies",
     "contributions",
     "alerts",
+    "finder",
     # Development tools (generate_catalogue, bench): no model, no URL, no page.
     "benchmarks",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("contributions.urls")),
     path("", include("alerts.urls")),
+    path("", include("finder.urls")),
     path("", include("casestudies.urls")),
 ]
 

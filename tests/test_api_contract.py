@@ -18,7 +18,7 @@ from tests.factories import CaseStudyFactory, ParticipationFactory, TerritoryFac
 pytestmark = pytest.mark.django_db
 
 SCHEMA = "/api/schema/?format=json"
-OPERATIONS = 11
+OPERATIONS = 12
 # Bounded: about 30 s for both modes on every operation, on two cores.
 EXAMPLES = 20
 

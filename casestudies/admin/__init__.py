@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import cases, references, territories  # noqa: F401  (registers the ModelAdmins)
+from . import cases, finder, references, territories  # noqa: F401  (registers the ModelAdmins)
 
 admin.site.site_header = _("Catalogue des coopérations territoriales — administration")
 admin.site.site_title = _("Catalogue des coopérations")

@@ -12,6 +12,7 @@ from .choices import (
     TerritoryKind,
 )
 from .facets import FacetCount, FacetEntry, SimilarCase
+from .finder import FinderRule
 from .generation import CatalogueGeneration
 from .instruments import Instrument
 from .loaded import LoadedContent
@@ -32,6 +33,7 @@ __all__ = [
     "EpciType",
     "FacetCount",
     "FacetEntry",
+    "FinderRule",
     "Instrument",
     "InstrumentFamily",
     "InstrumentUse",

@@ -72,6 +72,9 @@ def page_types() -> dict[str, str]:
         "contribuer-mise-a-jour": f"/contribuer/?fiche={sheet.slug}",
         "alerte-nouvelle": f"/alertes/nouvelle/?theme={theme.slug}",
         "alertes": "/alertes/",
+        "trouver": "/trouver/",
+        "trouver-reponse": "/trouver/?nous=metropole&avec=petr-pays&avec=entreprises"
+        "&theme=alimentation-et-agriculture&forme=reciprocite&personnalite=non",
         "accessibilite": "/accessibilite/",
         "a-propos": "/a-propos/",
         "mentions-legales": "/mentions-legales/",
