@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from casestudies.middleware import MAX_VALUES
 from casestudies.models.finder import QUESTIONS
+from casestudies.notes import strip_markers
 
 from .views import read
 
@@ -46,8 +47,14 @@ class FinderCaseSerializer(serializers.Serializer):
 class FinderLessonSerializer(serializers.Serializer):
     kind = serializers.CharField()
     category = serializers.CharField(source="category.name")
-    text = serializers.CharField()
+    text = serializers.SerializerMethodField()
+    inferred = serializers.BooleanField(
+        help_text=_("Déduit par la rédaction, non énoncé par la source.")
+    )
     case = serializers.CharField(source="case.slug")
+
+    def get_text(self, lesson) -> str:
+        return strip_markers(lesson.text)
 
 
 class FinderTerritorySerializer(serializers.Serializer):

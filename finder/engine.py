@@ -72,7 +72,7 @@ FACET_OF_SIDE = {"t": "territory_kind", "o": "organisation_kind"}
 INSTRUMENT_POINTS = (6, 3, 2)
 THEME_POINTS = 2
 KIND_POINTS = 2
-REGION_POINTS = 1
+REGION_POINTS = 2
 SHOWN_INSTRUMENTS = 5
 SHOWN_CASES = 8
 # Cases ranked by the database (each kind of party counted), then re-scored exactly (each of

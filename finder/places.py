@@ -21,6 +21,7 @@ class Place:
     text: str = ""
     area: ReferenceArea | None = None
     candidates: list = field(default_factory=list)
+    more: bool = False  # more homonyms than the candidates shown
 
     @property
     def group(self) -> str:
@@ -69,5 +70,5 @@ def find(text: str) -> Place:
     if len(found) == 1:
         place.area = found[0]
     else:
-        place.candidates = found[:MAX_CANDIDATES]
+        place.candidates, place.more = found[:MAX_CANDIDATES], len(found) > MAX_CANDIDATES
     return place

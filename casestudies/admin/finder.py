@@ -18,6 +18,8 @@ class FinderRuleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "favours" in self.errors or "excludes" in self.errors:
+            return cleaned
         try:
             self.instance.clean_relations(
                 cleaned.get("favours") or [], cleaned.get("excludes") or []

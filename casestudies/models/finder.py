@@ -123,15 +123,20 @@ def known_answers(question: Question) -> set:
     return set(Theme.objects.filter(parent=None).values_list("slug", flat=True))
 
 
-def read_conditions(text: str) -> list[Clause]:
-    """The clauses of conditions already validated (what the finder reads at each answer)."""
+def read_conditions(text: str) -> list[Clause] | None:
+    """The clauses of conditions already validated (what the finder reads at each answer);
+    None when a line no longer reads (a question removed since): the rule then never applies,
+    rather than applying to everyone."""
     clauses = []
     for raw in text.replace(";", "\n").splitlines():
+        if not raw.strip():
+            continue
         negated = "!=" in raw
         name, sep, values = raw.partition("!=" if negated else "=")
-        if sep and name.strip() in QUESTIONS:
-            wanted = frozenset(v.strip() for v in values.split("|") if v.strip())
-            clauses.append(Clause(name.strip(), negated, wanted))
+        if not sep or name.strip() not in QUESTIONS:
+            return None
+        wanted = frozenset(v.strip() for v in values.split("|") if v.strip())
+        clauses.append(Clause(name.strip(), negated, wanted))
     return clauses
 
 
@@ -267,7 +272,8 @@ class FinderRule(models.Model):
         return parse_conditions(self.conditions)
 
     def applies(self, answers: dict) -> bool:
-        return all(clause.holds(answers) for clause in read_conditions(self.conditions))
+        clauses = read_conditions(self.conditions)
+        return clauses is not None and all(clause.holds(answers) for clause in clauses)
 
     def clean_relations(self, favours=None, excludes=None):
         """The instruments: at least one, none both favoured and excluded."""
