@@ -352,6 +352,13 @@ CONTRIBUTIONS_PER_DAY = int(os.environ.get("CONTRIBUTIONS_PER_DAY", "200"))
 CONTRIBUTION_ATTEMPTS_PER_HOUR = int(os.environ.get("CONTRIBUTION_ATTEMPTS_PER_HOUR", "30"))
 PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "2"))
 
+# Editorial staleness and links: a published sheet not reviewed for STALE_AFTER_DAYS is « à
+# revoir » in the admin; check_links asks LINK_CHECK_CONCURRENCY addresses at a time and waits
+# LINK_CHECK_TIMEOUT seconds for each.
+STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "365"))
+LINK_CHECK_CONCURRENCY = int(os.environ.get("LINK_CHECK_CONCURRENCY", "4"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
+
 # E-mail alerts (/alertes/): requests per address per hour, and days a confirmation link lasts
 # (an alert never confirmed is then deleted with its address).
 ALERTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ALERTS_PER_ADDRESS_PER_HOUR", "10"))

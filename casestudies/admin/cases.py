@@ -1,9 +1,14 @@
 """Admin of case sheets: one page with inlines for parties, instruments, citations and lessons."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +97,37 @@ class TerritoryKindListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StaleListFilter(admin.SimpleListFilter):
+    """« À revoir »: published sheets not reviewed for STALE_AFTER_DAYS days (or never)."""
+
+    title = _("relecture")
+    parameter_name = "a_revoir"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("À revoir")), ("non", _("Relue récemment"))]
+
+    def queryset(self, request, queryset):
+        stale = CaseStudy.objects.stale(settings.STALE_AFTER_DAYS).values("pk")
+        if self.value() == "oui":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "non":
+            return queryset.published().exclude(pk__in=stale)
+        return queryset
+
+
+class BrokenLinkListFilter(admin.SimpleListFilter):
+    title = _("liens")
+    parameter_name = "liens"
+
+    def lookups(self, request, model_admin):
+        return [("casses", _("Au moins un lien cassé"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "casses":
+            return queryset.filter(link_checks__ok=False).distinct()
+        return queryset
+
+
 MARKDOWN_HELP = _(
     "Markdown simple : paragraphes séparés par une ligne vide, listes « - », **gras**, "
     "*italique*, [lien](https://…). Le HTML est affiché tel quel, jamais interprété."
@@ -107,9 +143,12 @@ class CaseStudyAdmin(VersionAdmin):
         "cooperation_status",
         "start_year",
         "updated_at",
+        "review_state",
     ]
     list_filter = [
         "publication_status",
+        StaleListFilter,
+        BrokenLinkListFilter,
         "cooperation_status",
         "themes",
         "instruments",
@@ -129,6 +168,7 @@ class CaseStudyAdmin(VersionAdmin):
     filter_horizontal = ["cooperation_types"]
     readonly_fields = [
         "published_at",
+        "last_reviewed_at",
         "created_at",
         "updated_at",
         "updated_by",
@@ -142,7 +182,7 @@ class CaseStudyAdmin(VersionAdmin):
         LessonInline,
         CaseRedirectInline,
     ]
-    actions = ["submit_for_review", "publish_selected", "unpublish_selected"]
+    actions = ["submit_for_review", "publish_selected", "unpublish_selected", "mark_reviewed"]
     date_hierarchy = "updated_at"
     show_facets = admin.ShowFacets.ALWAYS
     fieldsets = [
@@ -170,6 +210,7 @@ class CaseStudyAdmin(VersionAdmin):
                 "fields": [
                     "publication_status",
                     "published_at",
+                    "last_reviewed_at",
                     "major_update_at",
                     ("created_at", "updated_at"),
                     ("updated_by", "version"),
@@ -193,6 +234,24 @@ class CaseStudyAdmin(VersionAdmin):
             stored = CaseStudy.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
             obj.version = (stored or 0) + 1
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("relecture"), ordering="last_reviewed_at")
+    def review_state(self, obj):
+        if not obj.is_published:
+            return "—"
+        limit = timezone.now() - timedelta(days=settings.STALE_AFTER_DAYS)
+        if obj.last_reviewed_at is None or obj.last_reviewed_at < limit:
+            return format_html('<strong class="stale">{}</strong>', _("à revoir"))
+        return date_format(timezone.localtime(obj.last_reviewed_at), "SHORT_DATE_FORMAT")
+
+    @admin.action(description=_("Marquer comme relues aujourd'hui"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = queryset.mark_reviewed()
+        self.message_user(
+            request,
+            ngettext("%d fiche marquée relue.", "%d fiches marquées relues.", count) % count,
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("aperçu"))
     def preview(self, obj):

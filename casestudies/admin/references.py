@@ -2,6 +2,8 @@
 the synonym list of search."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from casestudies.admin.territories import HTTPS_URLS
@@ -9,6 +11,7 @@ from casestudies.models import (
     CooperationType,
     Instrument,
     LessonCategory,
+    LinkCheck,
     SearchSynonym,
     SourceDocument,
     Theme,
@@ -90,3 +93,34 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     @admin.display(description=_("expressions équivalentes"))
     def equivalences(self, synonym):
         return " = ".join(synonym.lines())
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What ``manage.py check_links`` found: broken links first, with the sheets that give them."""
+
+    list_display = ["url", "ok", "status", "error", "checked_at", "sheets"]
+    list_filter = ["ok", "status"]
+    search_fields = ["url", "cases__title"]
+    readonly_fields = ["url", "ok", "status", "error", "final_url", "checked_at", "sheets"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("cases")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("fiches"))
+    def sheets(self, obj):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:casestudies_casestudy_change", args=[case.pk]), case.title)
+                for case in obj.cases.all()
+            ),
+        )

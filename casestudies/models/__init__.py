@@ -15,6 +15,7 @@ from .facets import FacetCount, FacetEntry, SimilarCase
 from .finder import FinderRule
 from .generation import CatalogueGeneration
 from .instruments import Instrument
+from .links import LinkCheck
 from .loaded import LoadedContent
 from .organisations import Organisation
 from .reference import EpciType, ReferenceArea, ReferenceKind
@@ -40,6 +41,7 @@ __all__ = [
     "Lesson",
     "LessonCategory",
     "LessonKind",
+    "LinkCheck",
     "LoadedContent",
     "Organisation",
     "OrganisationKind",

@@ -1,6 +1,7 @@
 """The case sheet ("fiche") and what hangs off it: parties, instruments, citations, lessons."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -98,6 +99,7 @@ class CaseStudyQuerySet(models.QuerySet):
         return self._update_and_bump(
             publication_status=PublicationStatus.PUBLISHED,
             published_at=Coalesce(F("published_at"), timezone.now()),
+            last_reviewed_at=timezone.now(),
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
@@ -109,6 +111,17 @@ class CaseStudyQuerySet(models.QuerySet):
             updated_at=timezone.now(),
             version=F("version") + 1,
         )
+
+    def stale(self, days: int):
+        """Published sheets not reviewed for ``days`` days (or never)."""
+        limit = timezone.now() - timedelta(days=days)
+        return self.published().filter(
+            Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=limit)
+        )
+
+    def mark_reviewed(self):
+        """« Relue » today: no count changes, nothing to re-index."""
+        return self.update(last_reviewed_at=timezone.now())
 
     def unpublish(self):
         return self._update_and_bump(
@@ -187,6 +200,9 @@ class CaseStudy(models.Model):
         db_index=True,
     )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    # Set by each publication and by « Marquer comme relue » (admin): sheets not reviewed for
+    # STALE_AFTER_DAYS are flagged « à revoir » in the admin.
+    last_reviewed_at = models.DateTimeField(_("relue le"), null=True, blank=True, db_index=True)
     # What alerts send again (alerts/digest.py): a change of substance, not a correction.
     major_update_at = models.DateTimeField(
         _("dernière mise à jour importante"),
@@ -271,8 +287,9 @@ class CaseStudy(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.publication_status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.publication_status == PublicationStatus.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+            self.last_reviewed_at = self.last_reviewed_at or self.published_at
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
