@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from casestudies import indexing, workflow
+from casestudies import indexing, notifications, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.models import (
     CaseRedirect,
@@ -128,6 +130,22 @@ class BrokenLinkListFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The workflow's buttons, by (current status, target status); None: a new sheet.
+BUTTONS = {
+    (None, PublicationStatus.IN_REVIEW): _("Enregistrer et soumettre à la relecture"),
+    (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW): _("Soumettre à la relecture"),
+    (PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED): _("Publier"),
+    (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT): _("Renvoyer en brouillon"),
+    (PublicationStatus.PUBLISHED, PublicationStatus.DRAFT): _("Dépublier (retour en brouillon)"),
+}
+TRANSITION_COMMENTS = {
+    (None, PublicationStatus.IN_REVIEW): _("Soumise à relecture"),
+    (PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW): _("Soumise à relecture"),
+    (PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED): _("Publiée"),
+    (PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT): _("Renvoyée en brouillon"),
+    (PublicationStatus.PUBLISHED, PublicationStatus.DRAFT): _("Dépubliée"),
+}
+
 MARKDOWN_HELP = _(
     "Markdown simple : paragraphes séparés par une ligne vide, listes « - », **gras**, "
     "*italique*, [lien](https://…). Le HTML est affiché tel quel, jamais interprété."
@@ -167,6 +185,7 @@ class CaseStudyAdmin(VersionAdmin):
     autocomplete_fields = ["themes", "monograph"]
     filter_horizontal = ["cooperation_types"]
     readonly_fields = [
+        "status_now",
         "published_at",
         "last_reviewed_at",
         "created_at",
@@ -208,7 +227,9 @@ class CaseStudyAdmin(VersionAdmin):
             _("Publication"),
             {
                 "fields": [
+                    "status_now",
                     "publication_status",
+                    "review_comment",
                     "published_at",
                     "last_reviewed_at",
                     "major_update_at",
@@ -226,7 +247,31 @@ class CaseStudyAdmin(VersionAdmin):
                 form.base_fields[name].help_text = MARKDOWN_HELP
         return type(form.__name__, (form,), {"user": request.user})
 
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if getattr(request, "workflow_comment", None):
+            reversion.set_comment(request.workflow_comment)
+        return entry
+
+    @admin.display(description=_("statut de publication"))
+    def status_now(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Nouvelle fiche : enregistrée comme brouillon, ou soumise à la relecture.")
+        return obj.get_publication_status_display()
+
+    def transitions(self, request, obj):
+        """The workflow's buttons this user may press for this sheet: (status, label)."""
+        current = obj.publication_status if obj is not None and obj.pk else None
+        allowed = set(workflow.allowed_statuses(request.user, current)) - {current}
+        if current is None:
+            allowed -= {workflow.DRAFT}  # « Enregistrer » saves a new sheet as a draft
+        return [
+            (to, label) for (frm, to), label in BUTTONS.items() if frm == current and to in allowed
+        ]
+
     def save_model(self, request, obj, form, change):
+        before = form.stored_status() if change else None
+        author_id = form.stored["updated_by"] if change and form.stored else None
         obj.updated_by = request.user
         if change:
             # The form locked the row (select_for_update) while checking the version, so the
@@ -234,6 +279,25 @@ class CaseStudyAdmin(VersionAdmin):
             stored = CaseStudy.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
             obj.version = (stored or 0) + 1
         super().save_model(request, obj, form, change)
+        self.announce(request, obj, before, author_id, form.cleaned_data.get("review_comment", ""))
+
+    def announce(self, request, obj, before, author_id, comment):
+        """A change of status goes into the history with the comment, and to the people
+        concerned: the editors for a submission, the author for a decision."""
+        after = obj.publication_status
+        if after == before:
+            return
+        label = TRANSITION_COMMENTS.get((before, after), _("Statut : %(status)s")) % {
+            "status": obj.get_publication_status_display()
+        }
+        # Kept for log_change, which VersionAdmin uses to set the revision's comment.
+        request.workflow_comment = f"{label} — {comment}" if comment else str(label)
+        if after == workflow.IN_REVIEW:
+            notifications.submitted([obj], request.user, request)
+        elif before == workflow.IN_REVIEW or before == workflow.PUBLISHED:
+            author = get_user_model().objects.filter(pk=author_id).first() if author_id else None
+            outcome = "publiee" if after == workflow.PUBLISHED else "renvoyee"
+            notifications.decided(obj, outcome, author, request.user, comment, request)
 
     @admin.display(description=_("relecture"), ordering="last_reviewed_at")
     def review_state(self, obj):
@@ -268,14 +332,23 @@ class CaseStudyAdmin(VersionAdmin):
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
-    def changeform_view(self, request, *args, **kwargs):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        transition = request.POST.get("_transition") if request.method == "POST" else None
+        if transition:
+            # A workflow button: the status it asks for goes through the form's own check
+            # (workflow.check_transition), like any other path.
+            request.POST = request.POST.copy()
+            request.POST["publication_status"] = transition
+        obj = self.get_object(request, object_id) if object_id else None
+        extra_context = {**(extra_context or {}), "transitions": self.transitions(request, obj)}
         # The sheet and its inlines are saved one by one: re-index the sheet once, in the same
         # transaction (a failure after the save must not leave its indexes behind).
         with transaction.atomic(), indexing.deferred_refresh():
-            return super().changeform_view(request, *args, **kwargs)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def apply_bulk(self, request, queryset, verb: str, comment: str) -> int:
-        """Apply a QuerySet verb to the selection and record a version of each sheet it moved."""
+    def apply_bulk(self, request, queryset, verb: str, comment: str) -> tuple[int, list]:
+        """Apply a QuerySet verb to the selection and record a version of each sheet it moved;
+        (number updated, sheets moved)."""
         ids = list(queryset.values_list("pk", flat=True))
         before = dict(CaseStudy.objects.filter(pk__in=ids).values_list("pk", "version"))
         count = getattr(CaseStudy.objects.filter(pk__in=ids), verb)()
@@ -285,13 +358,14 @@ class CaseStudyAdmin(VersionAdmin):
             if case.version != before.get(case.pk)
         ]
         workflow.record_versions(moved, request.user, comment)
-        return count
+        return count, moved
 
     @admin.action(description=_("Soumettre à relecture"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        count = self.apply_bulk(
+        count, moved = self.apply_bulk(
             request, queryset, "submit_for_review", _("Soumise à relecture (action groupée)")
         )
+        notifications.submitted(moved, request.user, request)
         self.message_user(
             request,
             ngettext("%d fiche soumise à relecture.", "%d fiches soumises à relecture.", count)
@@ -304,12 +378,14 @@ class CaseStudyAdmin(VersionAdmin):
         if not workflow.can_publish(request.user):  # the action is hidden; a forged POST stops here
             raise PermissionDenied
         skipped = queryset.exclude(publication_status=PublicationStatus.IN_REVIEW).count()
-        count = self.apply_bulk(
+        count, moved = self.apply_bulk(
             request,
             queryset.filter(publication_status=PublicationStatus.IN_REVIEW),
             "publish",
             _("Publiée (action groupée)"),
         )
+        for case in moved:
+            notifications.decided(case, "publiee", case.updated_by, request.user, "", request)
         self.message_user(
             request,
             ngettext("%d fiche publiée.", "%d fiches publiées.", count) % count,
@@ -334,7 +410,7 @@ class CaseStudyAdmin(VersionAdmin):
     def unpublish_selected(self, request, queryset):
         if not workflow.can_publish(request.user):
             raise PermissionDenied
-        count = self.apply_bulk(
+        count, _moved = self.apply_bulk(
             request,
             queryset.filter(publication_status=PublicationStatus.PUBLISHED),
             "unpublish",

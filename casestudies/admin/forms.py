@@ -13,6 +13,17 @@ from casestudies.models import CaseStudy
 class CaseStudyAdminForm(forms.ModelForm):
     # The version the editor started from, sent back with the form.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Sent to the author with a decision (published, sent back), and kept in the history.
+    review_comment = forms.CharField(
+        label=_("Commentaire de relecture"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pour « Renvoyer en brouillon » ou « Publier » : dit à l'auteur ce qu'il faut "
+            "reprendre ou ce qui a été décidé ; gardé dans l'historique."
+        ),
+    )
 
     user = None  # set by CaseStudyAdmin.get_form
 
@@ -24,9 +35,10 @@ class CaseStudyAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.stored_status()
         if "publication_status" in self.fields:
-            allowed = workflow.allowed_statuses(self.user, current)
+            # The workflow's buttons change it (submit_line.html), not a drop-down; whatever is
+            # posted, clean() checks the transition for this user.
             field = self.fields["publication_status"]
-            field.choices = [(value, label) for value, label in field.choices if value in allowed]
+            field.widget = forms.HiddenInput()
             if current is None:
                 field.initial = workflow.DRAFT
         # The version stored now, not the one of the instance shown (a revert shows an old one).
@@ -39,7 +51,9 @@ class CaseStudyAdminForm(forms.ModelForm):
             return None
         return (
             CaseStudy.objects.filter(pk=self.instance.pk)
-            .values("publication_status", "version", "updated_at", "updated_by__username")
+            .values(
+                "publication_status", "version", "updated_at", "updated_by", "updated_by__username"
+            )
             .first()
         )
 
@@ -49,16 +63,16 @@ class CaseStudyAdminForm(forms.ModelForm):
     def stored_version(self):
         return self.stored["version"] if self.stored else None
 
-    def clean_publication_status(self):
-        new = self.cleaned_data.get("publication_status")
-        try:
-            workflow.check_transition(self.user, self.stored_status(), new)
-        except PermissionDenied as error:
-            raise forms.ValidationError(str(error)) from None
-        return new
-
     def clean(self):
         cleaned = super().clean()
+        if "publication_status" in cleaned:
+            try:
+                workflow.check_transition(
+                    self.user, self.stored_status(), cleaned["publication_status"]
+                )
+            except PermissionDenied as error:
+                # A form error, not a field error: the status is a hidden field.
+                raise forms.ValidationError(str(error), code="transition") from None
         if self.instance.pk:
             # Lock the row until the admin's transaction ends, so two saves cannot cross.
             stored = (

@@ -59,7 +59,7 @@ def test_staff_writes_reviews_and_publishes_a_sheet(new_page, journey, django_us
         autocomplete(page, f"id_participations-{row}-territory", search, name)
         page.locator(f"#id_participations-{row}-role").select_option(label=role)
     autocomplete(page, "id_instrument_uses-0-instrument", *INSTRUMENT)
-    expect(page.get_by_label("Statut de publication")).to_have_value(PublicationStatus.DRAFT)
+    expect(page.locator("#id_publication_status")).to_have_value(PublicationStatus.DRAFT)
     journey.step(page, "fiche remplie")
     save_and_continue(page)
     journey.step(page, "brouillon enregistré")
@@ -70,13 +70,15 @@ def test_staff_writes_reviews_and_publishes_a_sheet(new_page, journey, django_us
     assert [str(use.instrument) for use in case.instrument_uses.all()] == [INSTRUMENT[1]]
     assert [theme.name for theme in case.themes.all()] == [THEME[1]]
 
-    # The workflow: brouillon → à relire → publié (a superuser may publish).
-    status = page.get_by_label("Statut de publication")
-    status.select_option(label="À relire")
-    save_and_continue(page)
+    # The workflow's buttons: brouillon → à relire → publié (a superuser may publish).
+    change_url = page.url
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(TITLE)
     journey.step(page, "à relire")
-    status.select_option(label="Publié")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.goto(change_url)
+    expect(page.locator(".field-status_now")).to_contain_text("À relire")
+    page.get_by_label("Commentaire de relecture").fill("Relue : les sources sont citées.")
+    page.get_by_role("button", name="Publier", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text(TITLE)
     journey.step(page, "publiée")
     case.refresh_from_db()

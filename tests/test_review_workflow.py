@@ -1,0 +1,160 @@
+"""The workflow as buttons: what each role may press, what the server accepts whatever is
+posted, who is told (a real local SMTP server), and the review queue of the admin's home."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from casestudies.models import CaseStudy, PublicationStatus
+from tests.factories import complete_case
+from tests.test_workflow import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+DRAFT, IN_REVIEW, PUBLISHED = (
+    PublicationStatus.DRAFT,
+    PublicationStatus.IN_REVIEW,
+    PublicationStatus.PUBLISHED,
+)
+
+
+def member(django_user_model, group, username, email):
+    user = django_user_model.objects.create_user(
+        username, email, "un-mot-de-passe-solide", is_staff=True, first_name=username.title()
+    )
+    user.groups.add(Group.objects.get(name=group))
+    browser = Client()
+    browser.force_login(user)
+    return user, browser
+
+
+@pytest.fixture
+def team(django_user_model):
+    return {
+        "redacteur": member(django_user_model, "Rédacteur", "camille", "camille@exemple.org"),
+        "editeur": member(django_user_model, "Éditeur", "dominique", "dominique@exemple.org"),
+    }
+
+
+def buttons(browser, case) -> list[str]:
+    response = browser.get(reverse("admin:casestudies_casestudy_change", args=[case.pk]))
+    return [str(label) for _status, label in response.context["transitions"]]
+
+
+@pytest.fixture
+def press(django_capture_on_commit_callbacks):
+    """Press a workflow button; what runs after the commit (the e-mails) runs."""
+
+    def pressing(browser, case, transition, comment=""):
+        url = reverse("admin:casestudies_casestudy_change", args=[case.pk])
+        data = change_form_data(browser, case, review_comment=comment)
+        data["_transition"] = transition
+        with django_capture_on_commit_callbacks(execute=True):
+            return browser.post(url, data)
+
+    return pressing
+
+
+def test_each_role_sees_the_buttons_of_its_transitions(team):
+    _, writer = team["redacteur"]
+    _, editor = team["editeur"]
+    draft = complete_case(draft=True)
+    assert buttons(writer, draft) == ["Soumettre à la relecture"]
+    review = complete_case(draft=True, publication_status=IN_REVIEW)
+    assert buttons(writer, review) == ["Renvoyer en brouillon"]
+    assert buttons(editor, review) == ["Publier", "Renvoyer en brouillon"]
+    published = complete_case()
+    assert buttons(writer, published) == []
+    assert buttons(editor, published) == ["Dépublier (retour en brouillon)"]
+    page = editor.get(reverse("admin:casestudies_casestudy_change", args=[review.pk]))
+    html = page.content.decode()
+    assert 'name="_transition" value="publie"' in html
+    assert '<select name="publication_status"' not in html  # no drop-down any more
+
+
+def test_a_redacteur_can_never_publish_by_a_forged_button(team, press):
+    _, writer = team["redacteur"]
+    review = complete_case(draft=True, publication_status=IN_REVIEW)
+    response = press(writer, review, PUBLISHED)
+    assert response.status_code == 200
+    assert "Seul un éditeur peut publier" in response.content.decode()
+    review.refresh_from_db()
+    assert review.publication_status == IN_REVIEW
+
+
+def test_a_draft_cannot_skip_the_review_even_for_an_editor(team, press):
+    _, editor = team["editeur"]
+    draft = complete_case(draft=True)
+    response = press(editor, draft, PUBLISHED)
+    assert "doit passer par « À relire »" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.publication_status == DRAFT
+
+
+def test_submit_then_send_back_then_publish_tells_the_right_people(team, smtp, press):
+    writer_user, writer = team["redacteur"]
+    _, editor = team["editeur"]
+    draft = complete_case(draft=True, title="Fiche de Camille")
+
+    assert press(writer, draft, IN_REVIEW).status_code == 302
+    draft.refresh_from_db()
+    assert draft.publication_status == IN_REVIEW and draft.updated_by == writer_user
+    [notice] = smtp.to("dominique@exemple.org")
+    assert notice["Subject"].strip() == "Fiche à relire : Fiche de Camille"
+    change = reverse("admin:casestudies_casestudy_change", args=[draft.pk])
+    assert f"https://catalogue.test{change}" in smtp.body(notice)
+    assert not smtp.to("camille@exemple.org")  # the author is not told of their own step
+
+    comment = "Il manque la source du chiffre de 2019."
+    assert press(editor, draft, DRAFT, comment).status_code == 302
+    draft.refresh_from_db()
+    assert draft.publication_status == DRAFT
+    [back] = smtp.to("camille@exemple.org")
+    assert back["Subject"].strip() == "Fiche renvoyée en brouillon : Fiche de Camille"
+    assert comment in smtp.body(back)
+    latest = Version.objects.get_for_object(draft).first().revision
+    assert latest.comment == f"Renvoyée en brouillon — {comment}"
+
+    assert press(writer, draft, IN_REVIEW).status_code == 302
+    assert press(editor, draft, PUBLISHED).status_code == 302
+    draft.refresh_from_db()
+    assert draft.publication_status == PUBLISHED
+    published = smtp.to("camille@exemple.org")[-1]
+    assert published["Subject"].strip() == "Fiche publiée : Fiche de Camille"
+    assert f"https://catalogue.test{draft.get_absolute_url()}" in smtp.body(published)
+    assert len(smtp.to("dominique@exemple.org")) == 2  # two submissions
+
+
+def test_the_bulk_actions_tell_the_same_people(team, smtp, django_capture_on_commit_callbacks):
+    writer_user, writer = team["redacteur"]
+    _, editor = team["editeur"]
+    sheets = [complete_case(draft=True, title=f"Fiche groupée {n}") for n in (1, 2)]
+    CaseStudy.objects.filter(pk__in=[s.pk for s in sheets]).update(updated_by=writer_user)
+    changelist = reverse("admin:casestudies_casestudy_changelist")
+    ids = [str(s.pk) for s in sheets]
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.post(changelist, {"action": "submit_for_review", "_selected_action": ids})
+    [notice] = smtp.to("dominique@exemple.org")
+    assert notice["Subject"].strip() == "2 fiches à relire"
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(changelist, {"action": "publish_selected", "_selected_action": ids})
+    assert sorted(m["Subject"].strip() for m in smtp.to("camille@exemple.org")) == [
+        "Fiche publiée : Fiche groupée 1",
+        "Fiche publiée : Fiche groupée 2",
+    ]
+
+
+def test_the_admin_home_shows_the_review_queue_oldest_first(team):
+    _, editor = team["editeur"]
+    older = complete_case(draft=True, publication_status=IN_REVIEW, title="La plus ancienne")
+    newer = complete_case(draft=True, publication_status=IN_REVIEW, title="La plus récente")
+    CaseStudy.objects.filter(pk=older.pk).update(updated_at="2026-01-01T00:00:00Z")
+    complete_case(draft=True, title="Un brouillon")
+    page = editor.get(reverse("admin:index"))
+    html = page.content.decode()
+    assert "File de relecture" in html
+    assert "À relire : 2" in html and "Brouillon : 1" in html
+    assert html.index("La plus ancienne") < html.index("La plus récente")
+    assert newer.title in html
