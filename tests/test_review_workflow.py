@@ -158,3 +158,70 @@ def test_the_admin_home_shows_the_review_queue_oldest_first(team):
     assert "À relire : 2" in html and "Brouillon : 1" in html
     assert html.index("La plus ancienne") < html.index("La plus récente")
     assert newer.title in html
+
+
+# -- preview and differences ----------------------------------------------------------------------
+def test_staff_preview_a_draft_exactly_as_its_public_page_never_indexed(team, client):
+    _, editor = team["editeur"]
+    draft = complete_case(draft=True, title="Brouillon à prévisualiser")
+    preview = reverse("admin:casestudies_casestudy_preview", args=[draft.pk])
+    response = editor.get(preview)
+    assert response.status_code == 200
+    assert response.templates[0].name == "casestudies/case_detail.html"
+    html = response.content.decode()
+    assert "Brouillon à prévisualiser" in html and "Aperçu réservé à l'équipe éditoriale" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
+    # « Voir sur le site » of a draft opens the preview; the public address stays a 404.
+    change = editor.get(reverse("admin:casestudies_casestudy_change", args=[draft.pk]))
+    assert f'href="{preview}"' in change.content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    login = client.get(preview)
+    assert login.status_code == 302 and "/login/" in login.url
+    published = complete_case()
+    assert (
+        editor.get(reverse("admin:casestudies_casestudy_preview", args=[999999])).status_code == 404
+    )
+    assert (
+        "apercu"
+        not in editor.get(reverse("admin:casestudies_casestudy_change", args=[published.pk]))
+        .content.decode()
+        .split("viewsitelink")[1][:200]
+    )
+
+
+def test_a_staff_member_without_rights_on_sheets_sees_no_preview(django_user_model):
+    clerk = django_user_model.objects.create_user("guichet", password="x", is_staff=True)
+    browser = Client()
+    browser.force_login(clerk)
+    draft = complete_case(draft=True)
+    response = browser.get(reverse("admin:casestudies_casestudy_preview", args=[draft.pk]))
+    assert response.status_code == 403
+
+
+def test_the_history_compares_two_versions_field_by_field(team, press):
+    _, writer = team["redacteur"]
+    draft = complete_case(draft=True, summary="Deux territoires voisins coopèrent sur l'eau.")
+    url = reverse("admin:casestudies_casestudy_change", args=[draft.pk])
+    for summary in (draft.summary, "Deux territoires voisins coopèrent sur l'alimentation."):
+        data = change_form_data(writer, draft, summary=summary)
+        assert writer.post(url, data).status_code == 302
+    press(writer, draft, IN_REVIEW)
+    versions = list(Version.objects.get_for_object(draft))
+    assert len(versions) == 3
+    history = writer.get(reverse("admin:casestudies_casestudy_history", args=[draft.pk]))
+    assert 'name="de"' in history.content.decode()
+    compare = reverse("admin:casestudies_casestudy_compare", args=[draft.pk])
+    response = writer.get(compare, {"de": versions[-1].pk, "a": versions[0].pk})
+    rows = {change.label: str(change.diff) for change in response.context["changes"]}
+    assert rows["Chapeau"] == (
+        "Deux territoires voisins coopèrent sur <del>l&#x27;eau.</del> "
+        "<ins>l&#x27;alimentation.</ins>"
+    )
+    assert rows["Statut de publication"] == "<del>Brouillon</del> <ins>À relire</ins>"
+    assert "Titre" not in rows  # unchanged fields are not listed
+    bad = writer.get(compare, {"de": "x", "a": versions[0].pk})
+    assert bad.status_code == 302

@@ -9,6 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -16,9 +19,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from casestudies import indexing, notifications, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
+from casestudies.admin.history import compare
 from casestudies.models import (
     CaseRedirect,
     CaseStudy,
@@ -31,6 +36,7 @@ from casestudies.models import (
 )
 from casestudies.models.cases import SECTION_FIELDS
 from casestudies.richtext import render_markdown
+from casestudies.views.cases import CasePreviewView
 
 
 class FrenchUniqueFormSet(BaseInlineFormSet):
@@ -246,6 +252,62 @@ class CaseStudyAdmin(VersionAdmin):
             if name in form.base_fields:
                 form.base_fields[name].help_text = MARKDOWN_HELP
         return type(form.__name__, (form,), {"user": request.user})
+
+    object_history_template = "admin/casestudies/casestudy/object_history.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/apercu/", view(self.preview_view), name="casestudies_casestudy_preview"),
+            path(
+                "<int:pk>/history/comparer/",
+                view(self.compare_view),
+                name="casestudies_casestudy_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_view_on_site_url(self, obj=None):
+        # A draft has no public page yet: « Voir sur le site » opens its preview.
+        if obj is not None and obj.pk and not obj.is_published:
+            return reverse("admin:casestudies_casestudy_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def preview_view(self, request, pk):
+        """The sheet as its public page will show it, whatever its status."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return CasePreviewView.as_view()(request, pk=pk)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = Version.objects.get_for_object_reference(CaseStudy, object_id).select_related(
+            "revision__user"
+        )
+        extra_context = {**(extra_context or {}), "versions": list(versions)}
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, pk):
+        """Two versions of the sheet (« de », « à »: ids of the history), field by field."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(CaseStudy, pk=pk)
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        try:
+            before = versions.get(pk=int(request.GET.get("de", "")))
+            after = versions.get(pk=int(request.GET.get("a", "")))
+        except (ValueError, Version.DoesNotExist):
+            messages.error(request, _("Choisissez deux versions de cette fiche à comparer."))
+            return redirect("admin:casestudies_casestudy_history", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": _("Comparer deux versions"),
+            "before": before,
+            "after": after,
+            "changes": compare(before, after),
+        }
+        return TemplateResponse(request, "admin/casestudies/casestudy/compare.html", context)
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)

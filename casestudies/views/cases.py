@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -140,6 +141,29 @@ class CaseDetailView(DetailView):
         context["notes"] = PageNotes.for_page(self.object.citations.all(), self.footnotes)
         context["structured_data"] = metadata.sheet(self.object, self.request)
         return context
+
+
+class CasePreviewView(CaseDetailView):
+    """A sheet in any status, rendered exactly as its public page, for the editorial team only
+    (mounted in the admin: casestudies/admin/cases.py); never indexed, never cached."""
+
+    def get_queryset(self):
+        return CaseStudy.objects.with_related().select_related("monograph")
+
+    def get(self, request, *args, **kwargs):
+        return DetailView.get(self, request, *args, **kwargs)  # no former addresses here
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview": True}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CasePdfView(CaseDetailView):
