@@ -284,11 +284,6 @@ def test_bulk_actions_record_a_version_of_each_sheet_they_move(
     assert not Version.objects.get_for_object(untouched).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Issue « Editorial experience »: a Rédacteur's edit to a published sheet must wait "
-    "for an Éditeur's review. When that is built, this test passes: remove the mark.",
-)
 def test_a_redacteur_edit_to_a_published_sheet_waits_for_review(client, django_user_model):
     client.force_login(user_in(django_user_model, "Rédacteur", "redactrice"))
     case = complete_case(title="Titre publié")

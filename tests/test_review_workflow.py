@@ -225,3 +225,99 @@ def test_the_history_compares_two_versions_field_by_field(team, press):
     assert "Titre" not in rows  # unchanged fields are not listed
     bad = writer.get(compare, {"de": "x", "a": versions[0].pk})
     assert bad.status_code == 302
+
+
+# -- a Rédacteur's change to a published sheet waits for review -----------------------------------
+@pytest.fixture
+def held(team, press, client):
+    """A published sheet that a Rédacteur changed: its title, summary and lesson."""
+    _, writer = team["redacteur"]
+    sheet = complete_case(title="Titre publié", summary="Chapeau publié, sur le vélo.")
+    url = reverse("admin:casestudies_casestudy_change", args=[sheet.pk])
+    data = change_form_data(
+        writer, sheet, title="Titre non relu", summary="Chapeau non relu, sur le tramway."
+    )
+    data["lessons-0-text"] = "Un enseignement non relu."
+    response = writer.post(url, data)
+    assert response.status_code == 302
+    return sheet
+
+
+def public_texts(client, sheet) -> dict:
+    """What the public sees of the sheet: its page, search, the CSV export and the API."""
+    page = client.get(sheet.get_absolute_url()).content.decode()
+    found = [c.slug for c in client.get("/fiches/", {"q": "tramway"}).context["cases"]]
+    export = b"".join(client.get("/fiches/export.csv").streaming_content).decode()
+    api = client.get(f"/api/fiches/{sheet.slug}/").json()
+    return {"page": page, "found": found, "export": export, "api": api}
+
+
+def test_the_public_keeps_the_published_text_until_an_editor_accepts(held, client, team, smtp):
+    sheet = held
+    sheet.refresh_from_db()
+    assert sheet.title == "Titre publié"
+    assert [lesson.text for lesson in sheet.lessons.all()] != ["Un enseignement non relu."]
+    seen = public_texts(client, sheet)
+    assert "Titre publié" in seen["page"] and "Titre non relu" not in seen["page"]
+    assert seen["found"] == []  # the proposed word is not searchable
+    assert "Titre non relu" not in seen["export"] and "Titre publié" in seen["export"]
+    assert seen["api"]["title"] == "Titre publié"
+    assert "Un enseignement non relu." not in str(seen["api"])
+    [waiting] = sheet.pending_revisions.waiting()
+    assert waiting.author.username == "camille"
+    home = team["editeur"][1].get(reverse("admin:index")).content.decode()
+    assert "en attente d’un éditeur" in home or "en attente d'un éditeur" in home
+    assert "Titre publié" in home
+
+    _, editor = team["editeur"]
+    change = editor.get(reverse("admin:casestudies_casestudy_change", args=[sheet.pk]))
+    assert "Modifications en attente de relecture" in change.content.decode()
+    preview = editor.get(
+        reverse("admin:casestudies_casestudy_pending", args=[sheet.pk, waiting.pk, "apercu"])
+    )
+    assert "Titre non relu" in preview.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.title == "Titre publié"  # the preview changed nothing
+    compare = editor.get(
+        reverse("admin:casestudies_casestudy_compare", args=[sheet.pk]),
+        {"de": waiting.base_id, "a": waiting.version_id},
+    )
+    rows = {change.label: str(change.diff) for change in compare.context["changes"]}
+    assert rows["Titre"] == "Titre <del>publié</del> <ins>non relu</ins>"
+
+    accept = reverse("admin:casestudies_casestudy_pending", args=[sheet.pk, waiting.pk, "accepter"])
+    assert editor.get(accept).status_code == 403  # a decision is a POST
+    _, writer = team["redacteur"]
+    assert writer.post(accept).status_code == 403  # and an Éditeur's
+    assert editor.post(accept).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.title == "Titre non relu"
+    assert [lesson.text for lesson in sheet.lessons.all()] == ["Un enseignement non relu."]
+    seen = public_texts(client, sheet)
+    assert "Titre non relu" in seen["page"] and seen["found"] == [sheet.slug]
+    assert seen["api"]["title"] == "Titre non relu"
+    waiting.refresh_from_db()
+    assert waiting.status == "acceptee" and waiting.decided_by.username == "dominique"
+
+
+def test_a_refused_change_leaves_the_sheet_as_published(held, client, team):
+    _, editor = team["editeur"]
+    [waiting] = held.pending_revisions.waiting()
+    refuse = reverse("admin:casestudies_casestudy_pending", args=[held.pk, waiting.pk, "refuser"])
+    assert editor.post(refuse, {"review_comment": "Source manquante."}).status_code == 302
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.comment) == ("refusee", "Source manquante.")
+    assert "Titre publié" in client.get(held.get_absolute_url()).content.decode()
+    unknown = reverse("admin:casestudies_casestudy_pending", args=[held.pk, waiting.pk, "autre"])
+    assert editor.post(unknown).status_code == 404
+
+
+def test_an_editor_s_change_to_a_published_sheet_goes_live_at_once(team, client):
+    _, editor = team["editeur"]
+    sheet = complete_case(title="Titre publié")
+    url = reverse("admin:casestudies_casestudy_change", args=[sheet.pk])
+    assert (
+        editor.post(url, change_form_data(editor, sheet, title="Titre corrigé")).status_code == 302
+    )
+    assert "Titre corrigé" in client.get(sheet.get_absolute_url()).content.decode()
+    assert not sheet.pending_revisions.exists()

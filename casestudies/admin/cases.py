@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from casestudies import indexing, notifications, workflow
+from casestudies import indexing, notifications, pending, workflow
 from casestudies.admin.forms import CaseStudyAdminForm
 from casestudies.admin.history import compare
 from casestudies.models import (
@@ -31,6 +32,7 @@ from casestudies.models import (
     InstrumentUse,
     Lesson,
     Participation,
+    PendingRevision,
     PublicationStatus,
     TerritoryKind,
 )
@@ -254,6 +256,7 @@ class CaseStudyAdmin(VersionAdmin):
         return type(form.__name__, (form,), {"user": request.user})
 
     object_history_template = "admin/casestudies/casestudy/object_history.html"
+    change_form_template = "admin/casestudies/casestudy/change_form.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -263,6 +266,11 @@ class CaseStudyAdmin(VersionAdmin):
                 "<int:pk>/history/comparer/",
                 view(self.compare_view),
                 name="casestudies_casestudy_compare",
+            ),
+            path(
+                "<int:pk>/en-attente/<int:pending_pk>/<slug:action>/",
+                view(self.pending_action),
+                name="casestudies_casestudy_pending",
             ),
             *super().get_urls(),
         ]
@@ -402,11 +410,82 @@ class CaseStudyAdmin(VersionAdmin):
             request.POST = request.POST.copy()
             request.POST["publication_status"] = transition
         obj = self.get_object(request, object_id) if object_id else None
-        extra_context = {**(extra_context or {}), "transitions": self.transitions(request, obj)}
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": self.transitions(request, obj),
+            "pending_revisions": list(
+                obj.pending_revisions.waiting().select_related("author", "base")
+            )
+            if obj is not None
+            else [],
+            "can_publish": workflow.can_publish(request.user),
+        }
         # The sheet and its inlines are saved one by one: re-index the sheet once, in the same
         # transaction (a failure after the save must not leave its indexes behind).
         with transaction.atomic(), indexing.deferred_refresh():
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A change to a published sheet by someone who may not publish waits for review:
+        the published state is versioned first, the change is saved as usual (its own
+        revision: VersionAdmin wraps this view), then the published state is put back, all in
+        one transaction (casestudies/pending.py)."""
+        obj = self.get_object(request, object_id)
+        held = (
+            request.method == "POST"
+            and obj is not None
+            and obj.is_published
+            and not workflow.can_publish(request.user)
+        )
+        if not held:
+            return super().change_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(), indexing.deferred_refresh():
+            base = pending.baseline(obj, request.user)
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if response.status_code == 302:
+                waiting = pending.hold(obj, base, request.user)
+                if waiting is not None:
+                    self.message_user(
+                        request,
+                        _(
+                            "Votre modification attend la relecture d'un éditeur : la page "
+                            "publique garde la version publiée jusqu'à son acceptation."
+                        ),
+                        messages.WARNING,
+                    )
+                    notifications.submitted([obj], request.user, request)
+            return response
+
+    def pending_action(self, request, pk, pending_pk, action):
+        """Preview, accept or refuse a change waiting for review."""
+        if action not in ("apercu", "accepter", "refuser"):
+            raise Http404
+        waiting = get_object_or_404(
+            PendingRevision.objects.waiting().select_related("version__revision", "author"),
+            pk=pending_pk,
+            case_id=pk,
+        )
+        if action == "apercu":
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            with pending.applied(waiting):
+                response = CasePreviewView.as_view()(request, pk=pk)
+                response.render()  # while the change is applied
+            return response
+        if request.method != "POST" or not workflow.can_publish(request.user):
+            raise PermissionDenied
+        comment = request.POST.get("review_comment", "")[:2000]
+        author = waiting.author
+        case = get_object_or_404(CaseStudy, pk=pk)
+        if action == "accepter":
+            case = pending.accept(waiting, request.user)
+            outcome, text = "acceptee", _("Modification acceptée : la page publique la montre.")
+        else:
+            pending.refuse(waiting, request.user, comment)
+            outcome, text = "refusee", _("Modification refusée : la page publique n'a pas changé.")
+        notifications.decided(case, outcome, author, request.user, comment, request)
+        self.message_user(request, text, messages.SUCCESS)
+        return redirect("admin:casestudies_casestudy_change", pk)
 
     def apply_bulk(self, request, queryset, verb: str, comment: str) -> tuple[int, list]:
         """Apply a QuerySet verb to the selection and record a version of each sheet it moved;

@@ -18,6 +18,7 @@ from .instruments import Instrument
 from .links import LinkCheck
 from .loaded import LoadedContent
 from .organisations import Organisation
+from .pending import PendingRevision, PendingStatus
 from .reference import EpciType, ReferenceArea, ReferenceKind
 from .search import SearchSynonym, SearchWord
 from .sources import SourceDocument
@@ -46,6 +47,8 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Participation",
+    "PendingRevision",
+    "PendingStatus",
     "PublicationStatus",
     "ReferenceArea",
     "ReferenceKind",

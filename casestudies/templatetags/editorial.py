@@ -1,13 +1,13 @@
 """The review queue of the admin's home page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import template
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
-from casestudies.models import CaseStudy, PublicationStatus
+from casestudies.models import CaseStudy, PendingRevision, PublicationStatus
 
 register = template.Library()
 OLDEST = 10
@@ -19,6 +19,7 @@ class Queue:
     oldest: list
     proposals: int | None
     stale: int | None
+    pending: list = field(default_factory=list)  # changes to published sheets, oldest first
 
 
 @register.simple_tag(takes_context=True)
@@ -45,4 +46,5 @@ def review_queue(context):
 
         proposals = Proposal.objects.awaiting().count()
     stale = CaseStudy.objects.stale(settings.STALE_AFTER_DAYS).count()
-    return Queue(counts, oldest, proposals, stale)
+    pending = list(PendingRevision.objects.waiting().select_related("case", "author")[:OLDEST])
+    return Queue(counts, oldest, proposals, stale, pending)
