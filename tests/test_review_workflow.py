@@ -321,3 +321,27 @@ def test_an_editor_s_change_to_a_published_sheet_goes_live_at_once(team, client)
     )
     assert "Titre corrigé" in client.get(sheet.get_absolute_url()).content.decode()
     assert not sheet.pending_revisions.exists()
+
+
+def test_the_change_form_is_lighter_and_keeps_shared_records_safe(team):
+    _, editor = team["editeur"]
+    sheet = complete_case()
+    page = editor.get(reverse("admin:casestudies_casestudy_change", args=[sheet.pk]))
+    html = page.content.decode()
+    # The sheet's sections are folded, required fields marked, help on the unclear fields.
+    flat = " ".join(html.split())
+    folded = '<details><summary> <h2 id="fieldset-0-2-heading" class="fieldset-heading">'
+    assert folded + "Sections de la fiche" in flat
+    assert "Les champs marqués * sont obligatoires" in html and "css/admin.css" in html
+    form = page.context["adminform"].form
+    assert form.fields["themes"].help_text and form.fields["title"].help_text
+    # No edit or delete shortcut next to shared vocabularies; partners can still be added.
+    for name in (
+        "change_id_themes",
+        "delete_id_themes",
+        "change_id_instrument_uses-0-instrument",
+        "delete_id_lessons-0-category",
+        "delete_id_citations-0-source",
+    ):
+        assert f'id="{name}"' not in html, name
+    assert 'id="add_id_participations-0-territory"' in html

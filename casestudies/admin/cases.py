@@ -56,7 +56,35 @@ class ParticipationFormSet(FrenchUniqueFormSet):
     )
 
 
-class ParticipationInline(admin.TabularInline):
+class SharedVocabularies:
+    """No edit or delete shortcut (✎, ✕) next to a shared record inside a sheet: changing an
+    instrument, a theme, a category or a source there would change it for every sheet. New
+    partners can still be added from the sheet (+)."""
+
+    shared = {
+        "themes",
+        "cooperation_types",
+        "instrument",
+        "category",
+        "source",
+        "monograph",
+        "territory",
+        "organisation",
+    }
+    may_add = {"territory", "organisation"}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if db_field.name in self.shared and hasattr(widget, "can_delete_related"):
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+            if db_field.name not in self.may_add:
+                widget.can_add_related = False
+        return field
+
+
+class ParticipationInline(SharedVocabularies, admin.TabularInline):
     model = Participation
     formset = ParticipationFormSet
     autocomplete_fields = ["territory", "organisation"]
@@ -64,7 +92,7 @@ class ParticipationInline(admin.TabularInline):
     extra = 1
 
 
-class InstrumentUseInline(admin.TabularInline):
+class InstrumentUseInline(SharedVocabularies, admin.TabularInline):
     model = InstrumentUse
     formset = FrenchUniqueFormSet
     autocomplete_fields = ["instrument"]
@@ -72,14 +100,14 @@ class InstrumentUseInline(admin.TabularInline):
     extra = 1
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(SharedVocabularies, admin.TabularInline):
     model = Citation
     autocomplete_fields = ["source"]
     fields = ["source", "line_start", "line_end", "pages", "note"]
     extra = 1
 
 
-class LessonInline(admin.StackedInline):
+class LessonInline(SharedVocabularies, admin.StackedInline):
     model = Lesson
     fields = [("kind", "category", "position", "inferred"), "text"]
     extra = 1
@@ -154,6 +182,24 @@ TRANSITION_COMMENTS = {
     (PublicationStatus.PUBLISHED, PublicationStatus.DRAFT): _("Dépubliée"),
 }
 
+# Help for the fields whose meaning is not obvious (the others carry the model's help_text).
+FIELD_HELP = {
+    "title": _(
+        "Qui coopère et sur quoi, tel qu'un agent le chercherait : « Métropole – PETR : …»."
+    ),
+    "slug": _(
+        "L'adresse de la fiche (/fiches/…/), déduite du titre ; la changer laisse l'ancienne "
+        "adresse rediriger si vous l'ajoutez aux anciennes adresses."
+    ),
+    "themes": _("Une ou plusieurs thématiques ; la thématique parente est comptée d'elle-même."),
+    "cooperation_types": _(
+        "Les formes de la coopération (échange, projet commun, service "
+        "partagé…), si les sources les disent."
+    ),
+    "start_year": _("L'année où la coopération commence, selon les sources."),
+    "end_year": _("Seulement si la coopération est achevée."),
+}
+
 MARKDOWN_HELP = _(
     "Markdown simple : paragraphes séparés par une ligne vide, listes « - », **gras**, "
     "*italique*, [lien](https://…). Le HTML est affiché tel quel, jamais interprété."
@@ -161,7 +207,7 @@ MARKDOWN_HELP = _(
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(VersionAdmin):
+class CaseStudyAdmin(SharedVocabularies, VersionAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
@@ -226,7 +272,17 @@ class CaseStudyAdmin(VersionAdmin):
                 ]
             },
         ),
-        (_("Sections de la fiche"), {"fields": list(SECTION_FIELDS)}),
+        (
+            _("Sections de la fiche"),
+            {
+                "fields": list(SECTION_FIELDS),
+                "classes": ["collapse"],
+                "description": _(
+                    "Les sections du modèle de fiche, repliées : ouvrez-les pour les rédiger. "
+                    "Chaque fait cite sa source par un repère (source 003, l.941–947)."
+                ),
+            },
+        ),
         (
             _("Aperçu des sections enregistrées"),
             {"fields": ["preview"], "classes": ["collapse"]},
@@ -250,10 +306,14 @@ class CaseStudyAdmin(VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        form = type(form.__name__, (form,), {"user": request.user})
         for name in ("summary", *SECTION_FIELDS):
             if name in form.base_fields:
                 form.base_fields[name].help_text = MARKDOWN_HELP
-        return type(form.__name__, (form,), {"user": request.user})
+        for name, text in FIELD_HELP.items():
+            if name in form.base_fields and not form.base_fields[name].help_text:
+                form.base_fields[name].help_text = text
+        return form
 
     object_history_template = "admin/casestudies/casestudy/object_history.html"
     change_form_template = "admin/casestudies/casestudy/change_form.html"
