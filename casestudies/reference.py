@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import slugify
 
 from casestudies.events import sheets_changed
 from casestudies.models import (
@@ -333,3 +334,48 @@ def exact_name_candidates(territory: Territory):
     for variant in name_variants(territory.name):
         names |= Q(name__iexact=variant)
     return ReferenceArea.objects.filter(names, kind=rule[0])
+
+
+# The kind of a catalogue territory made from an official record.
+KIND_OF_EPCI = {
+    EpciType.METROPOLE: TerritoryKind.METROPOLE,
+    EpciType.URBAINE: TerritoryKind.COMMUNAUTE_URBAINE,
+    EpciType.AGGLOMERATION: TerritoryKind.COMMUNAUTE_AGGLOMERATION,
+    EpciType.COMMUNES: TerritoryKind.COMMUNAUTE_COMMUNES,
+    EpciType.EPT: TerritoryKind.EPT,
+}
+KIND_OF_AREA = {
+    ReferenceKind.REGION: TerritoryKind.REGION,
+    ReferenceKind.DEPARTEMENT: TerritoryKind.DEPARTEMENT,
+    ReferenceKind.COMMUNE: TerritoryKind.COMMUNE,
+}
+
+
+def territory_from_reference(area: ReferenceArea) -> tuple[Territory, bool]:
+    """The catalogue territory of an official record, created from it in one step when the
+    catalogue does not have it yet: name, kind, code, population, link to the record, and the
+    départements and régions that follow from it. (territory, created)."""
+    field_name = "siren" if area.kind == ReferenceKind.EPCI else "insee_code"
+    existing = Territory.objects.filter(Q(reference=area) | Q(**{field_name: area.code})).first()
+    if existing is not None:
+        return existing, False
+    kind = (
+        KIND_OF_EPCI.get(area.epci_type, TerritoryKind.AUTRE)
+        if area.kind == ReferenceKind.EPCI
+        else KIND_OF_AREA[area.kind]
+    )
+    base = slugify(area.name)[:180] or "territoire"
+    taken = set(Territory.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug = base if base not in taken else f"{base}-{area.code}"
+    territory = Territory(
+        name=area.name,
+        slug=slug,
+        kind=kind,
+        population=area.population,
+        reference=area,
+        **{field_name: area.code},
+    )
+    territory.full_clean()
+    territory.save()
+    place_territories(Territory.objects.filter(pk=territory.pk))
+    return territory, True

@@ -1,7 +1,12 @@
 """Admin of parties: territories and organisations."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -43,6 +48,52 @@ class TerritoryAdmin(ImportExportModelAdmin):
             },
         ),
     ]
+
+    # -- a territory from its official record, in one step (also from a sheet's « + ») ---------
+    change_form_template = "admin/casestudies/territory/change_form.html"
+    REFERENCE_MATCHES = 15
+
+    def get_urls(self):
+        return [
+            path(
+                "depuis-referentiel/<int:ref_pk>/",
+                self.admin_site.admin_view(self.from_reference_view),
+                name="casestudies_territory_from_reference",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        text = " ".join(request.GET.get("referentiel", "").split())[:120].replace("\x00", "")
+        matches = []
+        if text:
+            areas = ReferenceArea.objects.filter(Q(name__icontains=text) | Q(code=text))
+            matches = list(areas.order_by("kind", "-population", "name")[: self.REFERENCE_MATCHES])
+            known = set(
+                Territory.objects.filter(reference__in=matches).values_list("reference", flat=True)
+            )
+            for area in matches:
+                area.in_catalogue = area.pk in known
+        extra_context = {
+            **(extra_context or {}),
+            "reference_text": text,
+            "reference_matches": matches,
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    def from_reference_view(self, request, ref_pk):
+        """Create (or find) the territory of an official record; in a sheet's popup, the
+        partner row gets it at once."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        area = get_object_or_404(ReferenceArea, pk=ref_pk)
+        territory, created = reference.territory_from_reference(area)
+        if not created and IS_POPUP_VAR not in request.POST:
+            self.message_user(request, _("Ce territoire est déjà au catalogue."), messages.INFO)
+            return redirect("admin:casestudies_territory_change", territory.pk)
+        if created:
+            self.log_addition(request, territory, [{"added": {}}])
+        return self.response_add(request, territory)
 
     @admin.display(description=_("correspondances exactes de nom"))
     def reference_suggestions(self, obj):
