@@ -234,6 +234,14 @@ def test_a_rule_whose_condition_no_longer_reads_applies_to_nobody(content):
     assert "contrat-de-reciprocite" not in instruments(advice("forme=echange"))
 
 
+def test_the_expected_duration_weighs_through_its_rule(content):
+    lasting = advice("nous=communaute&avec=communaute&forme=service&duree=durable")
+    limited = advice("nous=communaute&avec=communaute&forme=service&duree=limitee")
+    assert "convention-de-delegation" not in instruments(lasting)
+    delegation = next(f for f in limited.fits if f.instrument.slug == "convention-de-delegation")
+    assert delegation.reasons[0].legal_reference == "CGCT, art. L1111-8 et R1111-1."
+
+
 def test_the_home_page_leads_to_the_finder(client, content):
     assert f'href="{URL}"' in client.get("/").content.decode()
 
