@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from casestudies.models import CaseStudy
 from cooperations import mail
-from cooperations.antispam import HONEYPOT, too_many_attempts
+from cooperations.antispam import HONEYPOT, refused, too_many_attempts
 from cooperations.client_address import client_fingerprint
 
 from . import selection
@@ -54,9 +54,7 @@ class PublicFormView(FormView):
     def post(self, request, *args, **kwargs):
         reason = refusal(request)
         if reason:
-            response = render(request, "refused.html", {"refusal": reason}, status=429)
-            response["Retry-After"] = "3600"
-            return response
+            return refused(request, reason)
         if request.POST.get(HONEYPOT):
             return redirect(self.done)
         return super().post(request, *args, **kwargs)

@@ -21,7 +21,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 
 from casestudies.events import sheets_changed
 from casestudies.models import (
@@ -32,6 +31,7 @@ from casestudies.models import (
     Territory,
     TerritoryKind,
 )
+from casestudies.slugs import free_slug
 
 DEFAULT_DATA_DIR = (
     Path(settings.BASE_DIR) / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
@@ -364,12 +364,9 @@ def territory_from_reference(area: ReferenceArea) -> tuple[Territory, bool]:
         if area.kind == ReferenceKind.EPCI
         else KIND_OF_AREA[area.kind]
     )
-    base = slugify(area.name)[:180] or "territoire"
-    taken = set(Territory.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug = base if base not in taken else f"{base}-{area.code}"
     territory = Territory(
         name=area.name,
-        slug=slug,
+        slug=free_slug(Territory, area.name, "territoire", alternatives=[area.code]),
         kind=kind,
         population=area.population,
         reference=area,

@@ -3,7 +3,6 @@ summary, years, themes, instrument, recognised partners, links) copied into a ne
 the editorial team completes it (sources, lessons by category) from the proposal."""
 
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from casestudies import workflow
@@ -16,17 +15,9 @@ from casestudies.models import (
     Role,
     Territory,
 )
+from casestudies.slugs import free_slug
 
 from .models import Proposal, ProposalKind, ProposalStatus
-
-
-def free_slug(title: str) -> str:
-    base = slugify(title)[:180].strip("-") or "proposition"
-    taken = set(CaseStudy.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
@@ -39,7 +30,7 @@ def create_draft(proposal: Proposal, user) -> CaseStudy:
         return proposal.draft
     case = CaseStudy.objects.create(
         title=proposal.title,
-        slug=free_slug(proposal.title),
+        slug=free_slug(CaseStudy, proposal.title, "proposition"),
         summary=proposal.description,
         start_year=proposal.start_year,
         end_year=proposal.end_year,

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from casestudies.models import CaseStudy
 from cooperations import mail
-from cooperations.antispam import HONEYPOT, too_many_attempts
+from cooperations.antispam import HONEYPOT, refused, too_many_attempts
 from cooperations.client_address import client_fingerprint
 
 from .forms import PARTNER_FIELDS, ProposalForm, known_parties
@@ -74,10 +74,7 @@ class ContributeView(FormView):
         ):
             refusal = _("Trop d'envois depuis votre connexion : réessayez dans une heure.")
         if refusal:
-            # A light page: a flood of refused posts costs one indexed count each.
-            response = render(request, "refused.html", {"refusal": refusal}, status=429)
-            response["Retry-After"] = "3600"
-            return response
+            return refused(request, refusal)
         if request.POST.get(HONEYPOT):
             return redirect("contributions:thanks")  # a robot: as if accepted, nothing is kept
         return super().post(request, *args, **kwargs)

@@ -64,6 +64,15 @@ class HumanCheckForm(forms.Form):
         self.data[STARTED] = start_token()
 
 
+def refused(request, reason: str):
+    """The light page of a refused post (HTTP 429): a flood costs no form, no vocabulary."""
+    from django.shortcuts import render
+
+    response = render(request, "refused.html", {"refusal": reason}, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
 def too_many_attempts(request, scope: str, limit: int) -> bool:
     """Every post of a public form counts, valid or not, per address and per hour (in the cache:
     shared by every server process when REDIS_URL is set). Past ``limit``: refuse with a 429."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from casestudies.models import (
     CaseStudy,
@@ -26,6 +27,7 @@ from casestudies.models import (
     Theme,
 )
 from casestudies.models.finder import QUESTIONS
+from casestudies.parties import organisation_kind_value, territory_kind_value
 
 from .places import Place
 
@@ -256,8 +258,6 @@ class Labels:
         )
 
     def reasons(self, matched: set) -> list[str]:
-        from django.utils.translation import gettext as _
-
         reasons = []
         tools = [self.instruments[v] for f, v in matched if f == "instrument"]
         if tools:
@@ -297,8 +297,6 @@ def lessons_of(cases: list[CaseStudy]) -> list[LessonGroup]:
 
 
 def party_kind_value(side: str, kind: str) -> str:
-    from casestudies.parties import organisation_kind_value, territory_kind_value
-
     return territory_kind_value(kind) if side == "t" else organisation_kind_value(kind)
 
 

@@ -3,23 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casestudies.filters import LenientMultipleChoiceField
 from casestudies.models import Theme
 from casestudies.models.finder import QUESTIONS
 
 NOT_SAID = ("", _("indifférent"))
 
 
-class LenientMultipleChoiceField(forms.MultipleChoiceField):
-    """Keeps the known values and remembers the others (reported, never an error page).
-    ``accepted``: values understood beyond the choices shown (a sub-theme: its theme's)."""
+class AnswersField(LenientMultipleChoiceField):
+    """The list's lenient field (unknown values kept aside, reported); ``accepted``: values
+    understood beyond the choices shown (a sub-theme: its theme's)."""
 
     accepted: dict | None = None
 
-    def clean(self, value):
-        values = list(dict.fromkeys(self.to_python(value)))
-        known = {str(key) for key, _label in self.choices} | set(self.accepted or {})
-        self.rejected = [v[:60] for v in values if v not in known]
-        return [v for v in values if v in known]
+    def valid_value(self, value):
+        return value in (self.accepted or {}) or super().valid_value(value)
 
 
 class FinderForm(forms.Form):
@@ -33,13 +31,9 @@ class FinderForm(forms.Form):
         ),
     )
     nous = forms.ChoiceField(label=_("Ou bien : nous sommes"), required=False)
-    avec = LenientMultipleChoiceField(
-        label=_("Avec qui ?"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    avec = AnswersField(label=_("Avec qui ?"), required=False, widget=forms.CheckboxSelectMultiple)
     distance = forms.ChoiceField(label=_("Nos partenaires sont"), required=False)
-    theme = LenientMultipleChoiceField(
-        label=_("Sur quoi ?"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    theme = AnswersField(label=_("Sur quoi ?"), required=False, widget=forms.CheckboxSelectMultiple)
     forme = forms.ChoiceField(label=_("Quelle coopération cherchez-vous ?"), required=False)
     personnalite = forms.ChoiceField(label=_("Faut-il une personne morale ?"), required=False)
     budget = forms.ChoiceField(label=_("Faut-il un budget commun ?"), required=False)
@@ -92,7 +86,7 @@ class FinderForm(forms.Form):
             if rejected:
                 problems.append(
                     _("Ignoré — valeur inconnue pour « %(q)s » : %(v)s.")
-                    % {"q": field.label, "v": ", ".join(rejected)}
+                    % {"q": field.label, "v": ", ".join(v[:60] for v in rejected)}
                 )
         for name in self.errors:
             if name in self.fields:
